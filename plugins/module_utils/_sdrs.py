@@ -1,0 +1,85 @@
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.sdrs collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SDRS lookups and views shared by the modules. Internal to this collection."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ._errors import CloudDrError
+
+# Statuses a job is still working on (API doc §3.1, §3.3); a module waits these out before
+# deciding, so a re-run after a timeout resumes instead of acting twice.
+GROUP_TRANSIENT = frozenset({"creating", "deleting", "starting", "stopping", "reversing",
+                             "failing-over", "reprotecting"})
+INSTANCE_TRANSIENT = frozenset({"creating", "deleting", "starting", "stopping", "reversing",
+                                "failing-over", "reprotecting", "resizing", "nic-creating",
+                                "nic-deleting"})
+DRILL_TRANSIENT = frozenset({"creating", "deleting"})
+
+
+class AmbiguousNameError(CloudDrError):
+    """A name matched more than one resource: the user must give the id."""
+
+
+class NotFoundError(CloudDrError):
+    """A resource the user referred to by name or id does not exist."""
+
+
+def pick_exact(items: list[dict], name: str, kind: str, *, name_key: str = "name",
+               id_key: str = "id") -> dict | None:
+    """Exact-name match over a fuzzy API filter; two matches fail and ask for the id."""
+    matches = [item for item in items if item.get(name_key) == name]
+    if len(matches) > 1:
+        ids = ", ".join(sorted(str(m.get(id_key)) for m in matches))
+        raise AmbiguousNameError(f"{len(matches)} {kind}s are named '{name}' ({ids}); "
+                                 f"give the id of the one you mean instead of the name.")
+    return matches[0] if matches else None
+
+
+def get_protection_group(client: Any, group_id: str) -> dict | None:
+    body = client.get_or_none("sdrs", "/server-groups/{}", group_id)
+    return body["server_group"] if body else None
+
+
+def find_protection_group(client: Any, *, group_id: str | None = None,
+                          name: str | None = None) -> dict | None:
+    """The group with this id, or with exactly this name; ``None`` when there is none."""
+    if group_id:
+        return get_protection_group(client, group_id)
+    groups = client.list_all("sdrs", "/server-groups", "server_groups", query={"name": name})
+    return pick_exact(groups, name, "protection group")
+
+
+def require_protection_group(client: Any, ref: str) -> dict:
+    """Resolve a user's ``protection_group`` (id or name) or fail naming it."""
+    group = get_protection_group(client, ref) if looks_like_id(ref) else None
+    if group is None:
+        group = find_protection_group(client, name=ref)
+    if group is None:
+        raise NotFoundError(f"Protection group '{ref}' does not exist (looked up by id and by name).")
+    return group
+
+
+def get_protected_instance(client: Any, instance_id: str) -> dict | None:
+    body = client.get_or_none("sdrs", "/protected-instances/{}", instance_id)
+    return body["protected_instance"] if body else None
+
+
+def find_protected_instance(client: Any, *, instance_id: str | None = None, name: str | None = None,
+                            group_id: str | None = None) -> dict | None:
+    """The protected instance with this id, or with exactly this name (in the group, if given)."""
+    if instance_id:
+        return get_protected_instance(client, instance_id)
+    query = {"name": name}
+    if group_id:
+        query["server_group_id"] = group_id
+    items = client.list_all("sdrs", "/protected-instances", "protected_instances", query=query)
+    return pick_exact(items, name, "protected instance")
+
+
+def looks_like_id(value: str) -> bool:
+    """SDRS ids are UUIDs (or 32 hex characters for old objects); names rarely are."""
+    compact = value.replace("-", "")
+    return len(compact) == 32 and all(c in "0123456789abcdefABCDEF" for c in compact)
