@@ -13,7 +13,7 @@ junit = os.path.join(results, "pytest.xml")
 stages = []
 with open(os.path.join(results, "stages.txt"), encoding="utf-8") as handle:
     stages = [line.split() for line in handle if line.strip()]
-ran_pytest = any(name == "pytest" for name, *_ in stages)
+ran_pytest = any(stage[0] == "pytest" for stage in stages)
 if ran_pytest and os.path.exists(junit):
     for suite in ET.parse(junit).getroot().iter("testsuite"):
         tests = int(suite.get("tests", 0))

@@ -32,7 +32,7 @@ run_stage() {
 }
 
 stage_pytest() {
-  cd "$root" && python -m pytest tests/unit tests/emulator/tests tests/conformance \
+  cd "$root" && python -m pytest tests/unit tests/emulator/tests tests/conformance tests/system \
     -q -p no:cacheprovider --junitxml="$results/pytest.xml"
 }
 
