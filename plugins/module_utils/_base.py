@@ -51,7 +51,7 @@ class SdrsModule:
         self._client: Client | None = None
         timeout = self.params.get("timeout") if self.uses_wait else None
         # One deadline for the whole run: several waits in one task share the user's timeout.
-        self.deadline = time.monotonic() + timeout if timeout else None
+        self.deadline = time.monotonic() + timeout if timeout is not None else None
 
     # -- construction -------------------------------------------------------------------
     @classmethod
