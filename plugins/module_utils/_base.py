@@ -79,7 +79,9 @@ class SdrsModule:
             self.fail(str(exc), job=exc.job, error_code=exc.error_code, fail_reason=exc.fail_reason,
                       failed_sub_jobs=exc.failed_sub_jobs)
         except WaitTimeoutError as exc:
-            self.fail(f"{exc} Re-run the task to resume waiting, or raise 'timeout'.",
+            # The wait got what was left of the task's timeout; name the user's number.
+            self.fail(f"{exc} The task's timeout of {self.params.get('timeout')} s ran out; the operation "
+                      "goes on in the cloud. Re-run the task to resume waiting, or raise 'timeout'.",
                       job_id=exc.job_id, last_status=exc.last_status)
         except CloudDrError as exc:
             self.fail(str(exc))
@@ -116,13 +118,33 @@ class SdrsModule:
         result.pop("msg", None)
         self.module.fail_json(msg=msg, **result)
 
-    def change(self, action: str, apply: Callable[[], Any], predicted: Any = None) -> Any:
+    def change(self, action: str, apply: Callable[[], Any], predicted: Any = None,
+               confirm: Callable[[Any], bool] | None = None) -> Any:
         """Record one change. In check mode ``apply`` is not called and ``predicted`` is the
-        new state; otherwise ``apply()`` performs the requests and returns the new state."""
+        new state; otherwise ``apply()`` performs the requests and returns the new state.
+
+        ``confirm(new_state)`` is for requests whose effect is only known afterwards (e.g. VBS
+        associate, which may find the volumes already there): when it returns false the step
+        is not recorded as a change.
+        """
+        if self.check_mode:
+            self.after = predicted
+        else:
+            try:
+                self.after = apply()
+            except (JobFailedError, WaitTimeoutError):
+                # The request was accepted and a job ran (or runs): the cloud did change.
+                self._record(action)
+                raise
+            # A refused request (ApiError) leaves nothing changed, so it is recorded only now.
+            if confirm is not None and not confirm(self.after):
+                return self.after
+        self._record(action)
+        return self.after
+
+    def _record(self, action: str) -> None:
         self.changed = True
         self.actions.append(action)
-        self.after = predicted if self.check_mode else apply()
-        return self.after
 
     def remaining(self) -> float | None:
         """Seconds left of the user's ``timeout`` (``None``: no bound)."""

@@ -94,7 +94,7 @@ def wait_for_job(client: Any, job_id: str, *, timeout: float | None, what: str, 
     if done:
         return job
     last = _status(job) or "unknown"
-    raise WaitTimeoutError(f"Timed out after {timeout:g} s waiting for {what}: job {job_id} is still {last}.",
+    raise WaitTimeoutError(f"Timed out waiting for {what}: job {job_id} is still {last}.",
                            job_id=job_id, last_status=last)
 
 
@@ -112,4 +112,4 @@ def wait_until(fetch: Callable[[], Any], done: Callable[[Any], bool], *, timeout
         return value
     last = _status(value)
     state = f": the status is still {last}" if last else ""
-    raise WaitTimeoutError(f"Timed out after {timeout:g} s waiting for {what}{state}.", last_status=last)
+    raise WaitTimeoutError(f"Timed out waiting for {what}{state}.", last_status=last)
