@@ -152,13 +152,14 @@ class SdrsModule:
             return None
         return max(0.0, self.deadline - time.monotonic())
 
-    def run_job(self, job_id: str, what: str, *, service: str = "sdrs") -> dict:
-        """Wait for a job when ``wait`` is true; record it either way and return it.
+    def run_job(self, job_id: str, what: str, *, service: str = "sdrs", force: bool = False) -> dict:
+        """Wait for a job when ``wait`` is true (or ``force``); record it either way and return it.
 
         With ``wait: false`` the job is recorded as submitted and returned unfinished, so a
-        playbook can start many operations and wait on them with ``job_info``.
+        playbook can start many operations and wait on them with ``job_info``. ``force`` is for
+        a step the next one depends on (servers must be stopped before a switchover).
         """
-        if not self.params.get("wait", True):
+        if not (force or self.params.get("wait", True)):
             job = {"job_id": job_id, "status": "SUBMITTED", "what": what}
             self.jobs.append(job)
             return job
@@ -167,6 +168,10 @@ class SdrsModule:
             job = wait_for_job(self.client, job_id, timeout=self.remaining(), what=what, service=service)
         except JobFailedError as exc:
             self.jobs.append(self._job_record(exc.job, what, started))
+            raise
+        except WaitTimeoutError as exc:
+            # Keep the unfinished job in the result: the user resumes by re-running or job_info.
+            self.jobs.append(self._job_record({"job_id": job_id, "status": exc.last_status}, what, started))
             raise
         self.jobs.append(self._job_record(job, what, started))
         return job
