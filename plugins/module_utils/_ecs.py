@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ._sdrs import NotFoundError, looks_like_id, pick_exact
+from ._sdrs import AmbiguousNameError, looks_like_id, production_zone
 
 
 def get_server(client: Any, server_id: str) -> dict | None:
@@ -15,15 +15,38 @@ def get_server(client: Any, server_id: str) -> dict | None:
     return body["server"] if body else None
 
 
-def require_server(client: Any, ref: str) -> dict:
-    """Resolve a server given by id or exact name, or fail naming it."""
-    server = get_server(client, ref) if looks_like_id(ref) else None
-    if server is None:
-        listing = client.get("ecs", "/cloudservers/detail", query={"name": ref}) or {}
-        server = pick_exact(listing.get("servers") or [], ref, "server")
-    if server is None:
-        raise NotFoundError(f"Server '{ref}' does not exist (looked up by id and by name in ECS).")
-    return server
+def pick_server(candidates: list, ref: str, group: dict, instance: dict | None = None) -> dict | None:
+    """The server a user's ``server`` name means, among the ECS servers with exactly that name.
+
+    SDRS gives the DR server the name of the production server, so a protected server's name
+    matches two servers (and a DR server kept after deleting its instance stays behind). The
+    instance's own servers win; otherwise the one server in the group's production zone.
+    """
+    matches = [s for s in candidates if s.get("name") == ref]
+    if len(matches) <= 1:
+        return matches[0] if matches else None
+    if instance is not None:
+        own = [s for s in matches if s.get("id") in (instance.get("source_server"), instance.get("target_server"))]
+        if own:
+            return own[0]
+    production_az = production_zone(group)
+    local = [s for s in matches if s.get("OS-EXT-AZ:availability_zone") == production_az]
+    if len(local) == 1:
+        return local[0]
+    pool = local or matches
+    ids = ", ".join(f"{s.get('id')} ({s.get('OS-EXT-AZ:availability_zone')})" for s in pool)
+    raise AmbiguousNameError(f"{len(pool)} servers are named '{ref}' ({ids}); give the id of the production server "
+                             "as server instead of the name.")
+
+
+def find_server(client: Any, ref: str, group: dict, instance: dict | None = None) -> dict | None:
+    """A server by id, or by exact name (see :func:`pick_server`); ``None`` when there is none."""
+    if looks_like_id(ref):
+        server = get_server(client, ref)
+        if server is not None:
+            return server
+    listing = client.get("ecs", "/cloudservers/detail", query={"name": ref, "limit": 1000}) or {}
+    return pick_server(listing.get("servers") or [], ref, group, instance)
 
 
 def server_view(server: dict) -> dict:

@@ -20,7 +20,6 @@ from typing import Any, Callable
 from ._ecs import get_server, is_running
 from ._errors import CloudDrError, WaitTimeoutError
 from ._jobs import PollPolicy
-from ._sdrs import pick_exact
 
 SITES = ("source", "target")
 
@@ -35,10 +34,6 @@ UNPROTECTED = frozenset({"available", "error-starting", "error-stopping"})
 FAILED_OVER = frozenset({"failed-over", "error-reprotecting"})
 # Where an unplanned failover may start (API reference: Performing a Failover ...).
 FAILOVER_FROM = frozenset({"protected", "error-failing-over", "error-reversing"})
-# Where a DR drill may be created (API doc §3.6).
-DRILL_FROM = frozenset({"available", "protected", "failed-over", "error-starting", "error-stopping",
-                        "error-reversing", "error-reprotecting", "error-failing-over"})
-
 JOB_DONE = frozenset({"SUCCESS", "FAIL"})
 
 CLOUD_INIT_WARNING = (
@@ -206,11 +201,6 @@ def predict_group(group: dict, status: str, station: str) -> dict:
 
 
 # -- servers by site ----------------------------------------------------------------------------
-def list_instances(client: Any, group_id: str) -> list:
-    return client.list_all("sdrs", "/protected-instances", "protected_instances",
-                           query={"server_group_id": group_id})
-
-
 def site_of(server: dict | None, role: str, group: dict, instance: dict) -> str:
     """The site a server is at: by its availability zone (never changes), else by its role.
 
@@ -299,27 +289,6 @@ def stop_refusal(group: dict, plan: Plan, servers: list) -> Refusal | None:
 
 def public_servers(servers: list) -> list:
     return [{k: v for k, v in s.items() if k != "missing"} for s in servers]
-
-
-# -- drills ---------------------------------------------------------------------------------------
-def get_drill(client: Any, drill_id: str) -> dict | None:
-    body = client.get_or_none("sdrs", "/disaster-recovery-drills/{}", drill_id)
-    return body["disaster_recovery_drill"] if body else None
-
-
-def list_drills(client: Any, *, group_id: str | None = None, name: str | None = None) -> list:
-    query = {}
-    if group_id:
-        query["server_group_id"] = group_id
-    if name:
-        query["name"] = name
-    drills = client.list_all("sdrs", "/disaster-recovery-drills", "disaster_recovery_drills", query=query)
-    return [d for d in drills if d.get("name") == name] if name else drills
-
-
-def find_drill(client: Any, group_id: str, name: str) -> dict | None:
-    """The drill of the group with exactly this name (two such drills: ask for the id)."""
-    return pick_exact(list_drills(client, group_id=group_id, name=name), name, "DR drill")
 
 
 # -- jobs -----------------------------------------------------------------------------------------

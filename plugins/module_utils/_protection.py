@@ -16,9 +16,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ._ecs import get_server
 from ._errors import CloudDrError
-from ._sdrs import looks_like_id, pick_exact
+from ._sdrs import pick_exact, production_zone, zones
 
 # -- input rules (API doc §1.3, §1.4; OTC; Huawei Cloud also allows Chinese characters) --------
 _NAME_RE = re.compile(r"^[A-Za-z0-9._\-\u4e00-\u9fa5]+$")
@@ -84,14 +83,6 @@ def tag_problems(tags: dict | None) -> list[str]:
 def group_view(group: dict | None) -> dict | None:
     """A protection group as returned by every module: the API object (a copy)."""
     return None if group is None else dict(group)
-
-
-def zones(group: dict | None, station: str | None) -> tuple:
-    """(production AZ, DR AZ) of a group whose production site is ``station``."""
-    if not group:
-        return None, None
-    source, target = group.get("source_availability_zone"), group.get("target_availability_zone")
-    return (target, source) if station == "target" else (source, target)
 
 
 def instance_view(instance: dict | None, group: dict | None = None) -> dict | None:
@@ -351,7 +342,7 @@ def server_problem(server: dict, group: dict) -> str | None:
     """Why SDRS would refuse to protect ``server`` in ``group`` (API doc §3.4), or ``None``."""
     label = f"Server '{server.get('name')}' ({server.get('id')})"
     where = f"protection group '{group.get('name')}'"
-    production_az = zones(group, group.get("priority_station"))[0]
+    production_az = production_zone(group)
     zone = server.get("OS-EXT-AZ:availability_zone")
     if zone and zone != production_az:
         return (f"{label} is in availability zone {zone}, but the production site of {where} is {production_az}: "
@@ -367,40 +358,6 @@ def server_problem(server: dict, group: dict) -> str | None:
     return None
 
 
-def pick_server(candidates: list, ref: str, group: dict, instance: dict | None = None) -> dict | None:
-    """The server a user's ``server`` name means, among the ECS servers with exactly that name.
-
-    SDRS gives the DR server the name of the production server, so a protected server's name
-    matches two servers (and a DR server kept after deleting its instance stays behind). The
-    instance's own servers win; otherwise the one server in the group's production zone.
-    """
-    matches = [s for s in candidates if s.get("name") == ref]
-    if len(matches) <= 1:
-        return matches[0] if matches else None
-    if instance is not None:
-        own = [s for s in matches if s.get("id") in (instance.get("source_server"), instance.get("target_server"))]
-        if own:
-            return own[0]
-    production_az = zones(group, group.get("priority_station"))[0]
-    local = [s for s in matches if s.get("OS-EXT-AZ:availability_zone") == production_az]
-    if len(local) == 1:
-        return local[0]
-    pool = local or matches
-    ids = ", ".join(f"{s.get('id')} ({s.get('OS-EXT-AZ:availability_zone')})" for s in pool)
-    raise ProtectionError(f"{len(pool)} servers are named '{ref}' ({ids}); give the id of the production server "
-                          "as server instead of the name.")
-
-
-def find_server(client: Any, ref: str, group: dict, instance: dict | None = None) -> dict | None:
-    """A server by id, or by exact name (see :func:`pick_server`); ``None`` when there is none."""
-    if looks_like_id(ref):
-        server = get_server(client, ref)
-        if server is not None:
-            return server
-    listing = client.get("ecs", "/cloudservers/detail", query={"name": ref, "limit": 1000}) or {}
-    return pick_server(listing.get("servers") or [], ref, group, instance)
-
-
 def protecting_instance(instances: list, server_id: str) -> dict | None:
     """The protected instance that already uses ``server_id`` (as production or DR server)."""
     return next((pi for pi in instances if server_id in (pi.get("source_server"), pi.get("target_server"))), None)
@@ -410,14 +367,6 @@ def protecting_instance(instances: list, server_id: str) -> dict | None:
 def list_domains(client: Any) -> list:
     """``GET /active-domains`` (no pagination)."""
     return (client.get("sdrs", "/active-domains") or {}).get("domains") or []
-
-
-def list_groups(client: Any, query: dict | None = None) -> list:
-    return client.list_all("sdrs", "/server-groups", "server_groups", query=query or {})
-
-
-def list_instances(client: Any, query: dict | None = None) -> list:
-    return client.list_all("sdrs", "/protected-instances", "protected_instances", query=query or {})
 
 
 def id_list_query(ids: list) -> str:

@@ -20,6 +20,7 @@ from typing import Any
 
 from ._ecs import get_server, server_view
 from ._errors import CloudDrError
+from ._sdrs import production_zone
 
 ROLES = ("production", "dr")
 LABELS = {"production": "production", "dr": "DR"}
@@ -50,13 +51,6 @@ class ResizeError(CloudDrError):
 
 
 # -- reading -------------------------------------------------------------------------------
-def production_zone(group: dict) -> str | None:
-    """The availability zone that hosts production now (``priority_station`` of the group)."""
-    if group.get("priority_station") == "target":
-        return group.get("target_availability_zone")
-    return group.get("source_availability_zone")
-
-
 def assign_roles(instance: dict, group: dict, servers: dict[str, dict]) -> dict[str, dict]:
     """``{"production": view, "dr": view}`` from the two server views keyed by id.
 

@@ -17,6 +17,9 @@ INSTANCE_TRANSIENT = frozenset({"creating", "deleting", "starting", "stopping", 
                                 "failing-over", "reprotecting", "resizing", "nic-creating",
                                 "nic-deleting"})
 DRILL_TRANSIENT = frozenset({"creating", "deleting"})
+# Where a DR drill may be created (API doc §3.6).
+DRILL_FROM = frozenset({"available", "protected", "failed-over", "error-starting", "error-stopping",
+                        "error-reversing", "error-reprotecting", "error-failing-over"})
 
 
 class AmbiguousNameError(CloudDrError):
@@ -83,3 +86,53 @@ def looks_like_id(value: str) -> bool:
     """SDRS ids are UUIDs (or 32 hex characters for old objects); names rarely are."""
     compact = value.replace("-", "")
     return len(compact) == 32 and all(c in "0123456789abcdefABCDEF" for c in compact)
+
+
+def zones(group: dict | None, station: str | None) -> tuple:
+    """(production AZ, DR AZ) of a group whose production site is ``station``.
+
+    The one rule for "which site is production": the group's ``priority_station`` names it,
+    and its availability zones never change (API doc §2.1). Servers are placed by their AZ.
+    """
+    if not group:
+        return None, None
+    source, target = group.get("source_availability_zone"), group.get("target_availability_zone")
+    return (target, source) if station == "target" else (source, target)
+
+
+def production_zone(group: dict) -> str | None:
+    """The availability zone that hosts production now."""
+    return zones(group, group.get("priority_station"))[0]
+
+
+def list_groups(client: Any, query: dict | None = None) -> list:
+    return client.list_all("sdrs", "/server-groups", "server_groups", query=query or {})
+
+
+def list_instances(client: Any, query: dict | None = None, *, group_id: str | None = None) -> list:
+    """Protected instances matching ``query`` (and of one group when ``group_id`` is given)."""
+    query = dict(query or {})
+    if group_id:
+        query["server_group_id"] = group_id
+    return client.list_all("sdrs", "/protected-instances", "protected_instances", query=query)
+
+
+def get_drill(client: Any, drill_id: str) -> dict | None:
+    body = client.get_or_none("sdrs", "/disaster-recovery-drills/{}", drill_id)
+    return body["disaster_recovery_drill"] if body else None
+
+
+def list_drills(client: Any, *, group_id: str | None = None, name: str | None = None) -> list:
+    """DR drills of a group (or of the project), with exactly ``name`` when given."""
+    query = {}
+    if group_id:
+        query["server_group_id"] = group_id
+    if name:
+        query["name"] = name
+    drills = client.list_all("sdrs", "/disaster-recovery-drills", "disaster_recovery_drills", query=query)
+    return [d for d in drills if d.get("name") == name] if name else drills
+
+
+def find_drill(client: Any, group_id: str, name: str) -> dict | None:
+    """The drill of the group with exactly this name (two such drills: ask for the id)."""
+    return pick_exact(list_drills(client, group_id=group_id, name=name), name, "DR drill")

@@ -166,10 +166,10 @@ job_id:
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsModule
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._errors import JobFailedError
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._failover import (
-    DRILL_FROM, advice_for, find_drill, get_drill, list_instances, unusable_refusal)
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._failover import advice_for, unusable_refusal
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import (
-    DRILL_TRANSIENT, find_protection_group, looks_like_id, require_protection_group)
+    DRILL_FROM, DRILL_TRANSIENT, find_drill, find_protection_group, get_drill, list_instances, looks_like_id,
+    require_protection_group)
 
 
 class DrDrill(SdrsModule):
@@ -270,7 +270,7 @@ class DrDrill(SdrsModule):
             self.fail(f"drill_vpc_id {vpc} is the VPC of protection group '{group['name']}' ({group['id']}): "
                       f"a drill must run in another VPC so it "
                       f"cannot reach production. Give another VPC or leave drill_vpc_id out.")
-        instances = list_instances(self.client, group["id"])
+        instances = list_instances(self.client, group_id=group["id"])
         refusal = unusable_refusal(group, instances, [])
         if refusal:
             self.fail(str(refusal))

@@ -115,8 +115,7 @@ actions:
 """
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsInfoModule
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._failover import get_drill, list_drills
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import find_protection_group, looks_like_id
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import find_protection_group, get_drill, list_drills, looks_like_id
 
 
 class DrDrillInfo(SdrsInfoModule):

@@ -304,11 +304,11 @@ from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsMod
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._ecs import power_action
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._errors import JobFailedError, WaitTimeoutError
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._failover import (
-    CLOUD_INIT_WARNING, FAILOVER, REVERSE, Refusal, advice_for, describe, list_instances,
+    CLOUD_INIT_WARNING, FAILOVER, REVERSE, Refusal, advice_for, describe,
     plan_switch, predict_group, public_servers, read_servers, running_at, step_body, step_text,
     stop_refusal, stopped_at, unusable_refusal)
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import (
-    GROUP_TRANSIENT, NotFoundError, get_protection_group, require_protection_group)
+    GROUP_TRANSIENT, NotFoundError, get_protection_group, list_instances, require_protection_group)
 
 
 class Failover(SdrsModule):
@@ -357,7 +357,7 @@ class Failover(SdrsModule):
             raise Refusal(f"Protection group '{group['name']}' needs {len(plan.steps)} jobs one after the other ("
                           + "; ".join(step_text(s, group["name"], st) for s, st in self._stations(plan, group))
                           + "), so the task needs wait: true.")
-        instances = list_instances(self.client, group["id"])
+        instances = list_instances(self.client, group_id=group["id"])
         self.servers = read_servers(self.client, group, instances)
         refusal = unusable_refusal(group, instances, self.servers)
         if refusal is None and not self.params["stop_servers"]:
@@ -373,7 +373,7 @@ class Failover(SdrsModule):
         switched = any(s in (REVERSE, FAILOVER) for s in plan.steps)
         if self.changed and not self.check_mode:
             if self.params["wait"]:  # read again: SDRS may have swapped the instances' server roles
-                self.servers = read_servers(self.client, self.after, list_instances(self.client, group["id"]))
+                self.servers = read_servers(self.client, self.after, list_instances(self.client, group_id=group["id"]))
             if switched:
                 self.module.warn(CLOUD_INIT_WARNING.format(name=group["name"]))
             idle = stopped_at(self.servers, site) if self.params["wait"] else []

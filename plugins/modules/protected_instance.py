@@ -331,12 +331,13 @@ job_id:
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsModule
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._protection import (
-    ProtectionError, apply_tags, description_problem, find_server, immutable_message, instance_differences,
-    instance_view, list_instances, name_problem, normalise_tags, plan_tags, protecting_instance, server_problem,
+    ProtectionError, apply_tags, description_problem, immutable_message, instance_differences,
+    instance_view, name_problem, normalise_tags, plan_tags, protecting_instance, server_problem,
     tag_problems)
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import (
     GROUP_TRANSIENT, INSTANCE_TRANSIENT, NotFoundError, find_protected_instance, get_protected_instance,
-    get_protection_group, require_protection_group)
+    get_protection_group, list_instances, require_protection_group)
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._ecs import find_server
 
 CREATE_FROM = ("available", "protected")
 
@@ -408,8 +409,10 @@ class ProtectedInstance(SdrsModule):
             try:
                 group = require_protection_group(self.client, p["protection_group"])
             except NotFoundError:
-                if p["state"] == "present":
+                if p["state"] == "present" and not self.check_mode:
                     raise
+                # In check mode a missing group may be created by an earlier task of the same
+                # run (a whole DR setup under --check): present() predicts the creation.
                 return None, None
         if p["id"]:
             instance = get_protected_instance(self.client, p["id"])
@@ -442,6 +445,9 @@ class ProtectedInstance(SdrsModule):
     # -- verbs --------------------------------------------------------------------------------
     def present(self):
         self.group, found = self.lookup()
+        if self.group is None:  # check mode only: see lookup()
+            self.predict_in_missing_group()
+            return
         self.before = self.after = self.view(found)
         instance = self.settle(found, INSTANCE_TRANSIENT, get_protected_instance, "Protected instance")
         if self.busy:
@@ -454,6 +460,17 @@ class ProtectedInstance(SdrsModule):
             return
         self.before = self.after = self.view(instance)
         self.update(instance)
+
+    def predict_in_missing_group(self):
+        p = self.params
+        self.module.warn(f"Protection group '{p['protection_group']}' does not exist (yet): check mode predicts that "
+                         f"protected instance '{p['name']}' would be created once an earlier task creates the group.")
+        predicted = {"id": None, "name": p["name"], "description": p["description"], "server_group_id": None,
+                     "status": "available", "source_server": p["server"], "target_server": None,
+                     "tags": [{"key": k, "value": v} for k, v in sorted((normalise_tags(p["tags"]) or {}).items())],
+                     "attachment": []}
+        self.change(f"create protected instance '{p['name']}' in protection group '{p['protection_group']}'",
+                    lambda: None, instance_view(predicted))
 
     def create(self):
         p = self.params

@@ -184,9 +184,8 @@ protected_instances:
 """
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsInfoModule
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._protection import (
-    chunks, id_list_query, instance_view, list_groups, list_instances)
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import NotFoundError, require_protection_group
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._protection import chunks, id_list_query, instance_view
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import NotFoundError, list_groups, list_instances, require_protection_group
 
 
 class ProtectedInstanceInfo(SdrsInfoModule):

@@ -189,8 +189,8 @@ protection_groups:
 """
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsInfoModule
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._protection import group_view, list_groups
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import get_protection_group
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._protection import group_view
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import get_protection_group, list_groups
 
 
 class ProtectionGroupInfo(SdrsInfoModule):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils import _protection as p
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils import _ecs, _protection as p
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import AmbiguousNameError
 
 DOMAINS = [
@@ -281,13 +281,13 @@ def test_pick_server_prefers_own_then_production_zone():
     prod = server(id="s1")
     dr = server(id="s2", **{"OS-EXT-AZ:availability_zone": "eu-de-02"})
     other = server(id="s3", name="web-011")
-    assert p.pick_server([prod, other], "web-01", group()) is prod
-    assert p.pick_server([prod, dr], "web-01", group()) is prod
-    assert p.pick_server([prod, dr], "web-01", group(), {"source_server": "s2", "target_server": "s9"}) is dr
-    assert p.pick_server([other], "web-01", group()) is None
+    assert _ecs.pick_server([prod, other], "web-01", group()) is prod
+    assert _ecs.pick_server([prod, dr], "web-01", group()) is prod
+    assert _ecs.pick_server([prod, dr], "web-01", group(), {"source_server": "s2", "target_server": "s9"}) is dr
+    assert _ecs.pick_server([other], "web-01", group()) is None
     twin = server(id="s4")
-    with pytest.raises(p.ProtectionError, match="2 servers are named 'web-01'"):
-        p.pick_server([prod, twin, dr], "web-01", group())
+    with pytest.raises(AmbiguousNameError, match="2 servers are named 'web-01'"):
+        _ecs.pick_server([prod, twin, dr], "web-01", group())
 
 
 def test_protecting_instance():
