@@ -34,4 +34,10 @@ for rel in files:
     os.makedirs(os.path.dirname(target), exist_ok=True)
     shutil.copy2(src, target)
     copied += 1
+# ansible-test lists a collection's files with git when the tree is inside a git work tree;
+# the default tree (.build/) lies inside this repository, where git ignores it, so ansible-test
+# would see no files at all. The copy therefore becomes a git repository of its own.
+if not os.path.isdir(os.path.join(dest, ".git")):
+    subprocess.run(["git", "init", "-q"], cwd=dest, check=True)
+subprocess.run(["git", "add", "-A", "--", ".", ":!tests/output"], cwd=dest, check=True)
 print(f"collection tree: {copied} files in {dest}", file=sys.stderr)

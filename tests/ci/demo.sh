@@ -14,7 +14,9 @@ export ANSIBLE_LOCALHOST_WARNING=False
 export ANSIBLE_INVENTORY_UNPARSED_WARNING=False
 
 python "$root/tests/ci/collection_tree.py"
-"$root/tests/ci/emulator.sh" start "$out/emulator" --seed "$root/tests/emulator/seeds/demo.json"
+# SDRS_DEMO_JOB_DURATION shortens the emulator's jobs (seconds each; default 2), e.g. for tests.
+"$root/tests/ci/emulator.sh" start "$out/emulator" --seed "$root/tests/emulator/seeds/demo.json" \
+  ${SDRS_DEMO_JOB_DURATION:+--job-duration "$SDRS_DEMO_JOB_DURATION"}
 trap '"$root/tests/ci/emulator.sh" stop "$out/emulator"' EXIT
 connection="$out/emulator/connection.json"
 

@@ -32,8 +32,11 @@ run_stage() {
 }
 
 stage_pytest() {
-  cd "$root" && python -m pytest tests/unit tests/emulator/tests tests/conformance tests/system \
-    -q -p no:cacheprovider --junitxml="$results/pytest.xml"
+  local suites=()
+  for suite in tests/unit tests/emulator/tests tests/conformance tests/system tests/resilience; do
+    [ -d "$root/$suite" ] && suites+=("$suite")
+  done
+  cd "$root" && python -m pytest "${suites[@]}" -q -p no:cacheprovider --junitxml="$results/pytest.xml"
 }
 
 stage_sanity() {
