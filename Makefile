@@ -33,6 +33,17 @@ emulator: venv
 bench: venv
 	bash tests/bench/run.sh
 
+# Module and role reference generated from their own documentation (antsibull-docs), into
+# $(DOCS_BUILD)/docs; generated files are never committed. SDRS_BUILD_DIR picks another build dir.
+DOCS_BUILD := $(abspath $(or $(SDRS_BUILD_DIR),.build))
+docs: venv
+	SDRS_BUILD_DIR=$(DOCS_BUILD) $(PY) tests/ci/collection_tree.py
+	rm -rf $(DOCS_BUILD)/docs && mkdir -p -m 755 $(DOCS_BUILD)/docs
+	PATH="$(abspath $(VENV))/bin:$$PATH" ANSIBLE_COLLECTIONS_PATH=$(DOCS_BUILD) $(VENV)/bin/antsibull-docs collection \
+		--use-current --squash-hierarchy --output-format simplified-rst --fail-on-error \
+		--dest-dir $(DOCS_BUILD)/docs cloud_dr.sdrs
+	@echo "Module and role reference: $(DOCS_BUILD)/docs/index.rst"
+
 build: venv
 	$(VENV)/bin/ansible-galaxy collection build --force --output-path .build/dist
 

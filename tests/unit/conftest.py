@@ -44,3 +44,18 @@ if not _importable():
     _add_symlink_tree()
     if not _importable():
         raise ImportError(f"cannot make ansible_collections.cloud_dr.sdrs importable from {_REPO}")
+
+
+import pytest  # noqa: E402  pylint: disable=wrong-import-position
+from ansible.module_utils import _internal  # noqa: E402  pylint: disable=wrong-import-position
+from ansible.module_utils.common import warnings as _warnings  # noqa: E402  pylint: disable=wrong-import-position
+
+
+@pytest.fixture(autouse=True)
+def _module_side_warnings(monkeypatch):
+    """Module warnings go into the result only on the module side: once a test imports a controller
+    plugin (tests/unit/bench loads a callback), ansible marks the process as the controller and
+    sends warnings to the display instead. Every test runs modules on the module side, with no
+    warning left over from another test (the dict deduplicates them)."""
+    monkeypatch.setattr(_internal, "is_controller", False)
+    _warnings._global_warnings.clear()  # pylint: disable=protected-access
