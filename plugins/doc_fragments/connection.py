@@ -118,7 +118,7 @@ options:
     type: path
   api_timeout:
     description:
-      - Seconds to wait to connect to a service, and again for its answer, in each HTTP request.
+      - Seconds to wait to connect to a service, and again for its answer, in each HTTP request; at least V(1).
       - If not set, the environment variable E(CLOUD_DR_SDRS_API_TIMEOUT) is used.
     type: int
     default: 30
@@ -126,8 +126,12 @@ options:
     description:
       - How many attempts, in all, a request may take when it fails in a way that is safe to retry
         (throttling, an unavailable service, a lost connection; a request that creates something is
-        repeated only when it cannot have reached the service).
+        repeated only when it cannot have reached the service); at least V(1).
       - Retries wait with exponential backoff and honour C(Retry-After); retrying stops after about 60 seconds.
+      - When a request that creates something or starts an operation gets no answer, or a gateway error, the
+        module reads the resource to find out whether the request was carried out, and adopts the result instead
+        of sending it again; only when the request provably did nothing is it sent again (at most this many
+        attempts in all).
     type: int
     default: 5
 requirements:

@@ -169,6 +169,14 @@ def resolve(params: Mapping[str, Any], env: Mapping[str, str] | None = None) -> 
                           f"known: {', '.join(sorted(CATALOG_TYPES))}.")
     for service, url in endpoints.items():
         check_url(str(url), f"endpoints.{service}")
+    for option, least in (("api_timeout", 1), ("api_retries", 1)):
+        value = get(option)
+        if value is not None and int(value) < least:
+            raise ConfigError(f"Option '{option}' must be {least} or more, not {value}"
+                              + (" (seconds to wait for each answer)." if option == "api_timeout"
+                                 else " (attempts in all for a request that may be retried)."))
+    if kind == "password":
+        check_url(str(get("auth_url")), f"{option_hint('auth_url')}")
     ca_path = get("ca_path")
     if ca_path and not os.path.isfile(os.path.expanduser(ca_path)):
         raise ConfigError(f"CA bundle {ca_path} (option 'ca_path', env OS_CACERT) does not exist.")

@@ -87,18 +87,31 @@ class Client:
             self._bases[service] = service_base(root, service, str(self._project_id))
         return self._bases[service]
 
+    @property
+    def attempts(self) -> int:
+        """How many times in all a request may be sent (``api_retries``)."""
+        return self._policy.attempts
+
+    def pause(self, attempt: int) -> None:
+        """Wait the retry policy's backoff after failed attempt number ``attempt`` (1-based)."""
+        self._sleep(self._policy.backoff(attempt))
+
     def warn(self, message: str) -> None:
         if self._warn_callback is not None:
             self._warn_callback(self._redact(message))
 
     # -- requests ----------------------------------------------------------------------------
     def request(self, method: str, service: str, template: str, *args: Any, query: Any = None,
-                body: Any = None, read_only: bool | None = None, headers: Mapping[str, str] | None = None) -> Any:
+                body: Any = None, read_only: bool | None = None, headers: Mapping[str, str] | None = None,
+                idempotent: bool | None = None) -> Any:
         """Send one API request; return the parsed JSON (``None`` for an empty body).
 
         ``template`` is relative to the service base, with one ``{}`` per positional argument;
         each argument is percent-quoted into its place. ``read_only=True`` marks a POST that
-        changes nothing (tag queries), so it may run in check mode.
+        changes nothing (tag queries), so it may run in check mode. ``idempotent`` overrides the
+        method's retry class (see ``_retry.py``): ``True`` for a POST whose repetition has the same
+        effect (tag and volume associations), ``False`` for a DELETE that starts a job (a second
+        one is refused while the first runs, so a lost answer must be found out by reading).
         """
         method = method.upper()
         relative = self._path(template, args)
@@ -111,11 +124,11 @@ class Client:
         if wire_query:
             url += "?" + wire_query
         data = None if body is None else json.dumps(body, separators=(",", ":")).encode("utf-8")
-        response = self._send(method, url, path, data, headers, service)
+        response = self._send(method, url, path, data, headers, service, idempotent)
         if response.status_code == 401 and self.creds.kind == "password":
             # The token expired during a long run: authenticate once more and replay once.
             self._authenticate()
-            response = self._send(method, url, path, data, headers, service)
+            response = self._send(method, url, path, data, headers, service, idempotent)
         return self._result(method, path, response)
 
     def get(self, service: str, template: str, *args: Any, query: Any = None,
@@ -133,18 +146,20 @@ class Client:
             raise
 
     def post(self, service: str, template: str, *args: Any, body: Any = None, query: Any = None,
-             read_only: bool | None = None, headers: Mapping[str, str] | None = None) -> Any:
+             read_only: bool | None = None, headers: Mapping[str, str] | None = None,
+             idempotent: bool | None = None) -> Any:
         return self.request("POST", service, template, *args, query=query, body=body,
-                            read_only=read_only, headers=headers)
+                            read_only=read_only, headers=headers, idempotent=idempotent)
 
     def put(self, service: str, template: str, *args: Any, body: Any = None, query: Any = None,
             headers: Mapping[str, str] | None = None) -> Any:
         return self.request("PUT", service, template, *args, query=query, body=body, headers=headers)
 
     def delete(self, service: str, template: str, *args: Any, body: Any = None, query: Any = None,
-               headers: Mapping[str, str] | None = None) -> Any:
+               headers: Mapping[str, str] | None = None, idempotent: bool | None = None) -> Any:
         """DELETE; SDRS takes a JSON body on some deletes (protected instances)."""
-        return self.request("DELETE", service, template, *args, query=query, body=body, headers=headers)
+        return self.request("DELETE", service, template, *args, query=query, body=body, headers=headers,
+                            idempotent=idempotent)
 
     def list_all(self, service: str, template: str, list_key: str, query: Any = None,
                  page_size: int = 1000) -> list:
@@ -226,13 +241,13 @@ class Client:
         return {"X-Auth-Token": str(self._token)}
 
     def _send(self, method: str, url: str, path: str, data: bytes | None,
-              extra: Mapping[str, str] | None, service: str) -> Any:
+              extra: Mapping[str, str] | None, service: str, idempotent: bool | None = None) -> Any:
         def headers() -> dict:
             base = {"Content-Type": "application/json", "Accept": "application/json", "User-Agent": USER_AGENT}
             base.update(extra or {})
             base.update(self._auth_headers(method, url, base, data))  # re-signed on every attempt
             return base
-        return self._attempts(method, url, path, headers, data, service)
+        return self._attempts(method, url, path, headers, data, service, idempotent)
 
     def _attempts(self, method: str, url: str, path: str, headers: Callable[[], dict], data: bytes | None,
                   service: str, idempotent: bool | None = None) -> Any:

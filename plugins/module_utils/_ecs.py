@@ -5,8 +5,9 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
+from ._base import NOT_APPLIED
 from ._sdrs import AmbiguousNameError, looks_like_id, production_zone
 
 
@@ -66,6 +67,35 @@ def server_view(server: dict) -> dict:
 def is_running(server: dict) -> bool:
     """Anything but SHUTOFF counts as running for SDRS preconditions (stop it first)."""
     return server.get("status") != "SHUTOFF"
+
+
+# What os-stop / os-start lead to: the status at the end, and the task state on the way there.
+POWER_STATUS = {"os-stop": "SHUTOFF", "os-start": "ACTIVE"}
+POWER_TASK = {"os-stop": "powering-off", "os-start": "powering-on"}
+
+
+def power_started(servers: list, action: str) -> bool:
+    """Whether ``action`` shows on every server: at its end status, or on its way there."""
+    return all(server is not None and (server.get("status") == POWER_STATUS[action]
+                                       or server.get("OS-EXT-STS:task_state") == POWER_TASK[action])
+               for server in servers)
+
+
+def power_recovery(module: Any, server_ids: list[str], action: str, result: Callable[[], Any]) -> Callable[[], Any]:
+    """The ``recover`` of a power action whose answer was lost (see ``SdrsModule.change``): when
+    every server shows the action, wait until they reach its end status and return ``result()``;
+    otherwise the action was not carried out (``NOT_APPLIED``) and is sent once more."""
+    def read() -> list:
+        return [get_server(module.client, server_id) for server_id in server_ids]
+
+    def recover() -> Any:
+        if not power_started(read(), action):
+            return NOT_APPLIED
+        module.wait_for(read, lambda servers: all(s is not None and s.get("status") == POWER_STATUS[action]
+                                                  for s in servers),
+                        f"servers {', '.join(server_ids)} to be {POWER_STATUS[action]}")
+        return result()
+    return recover
 
 
 def power_action(client: Any, server_ids: list[str], action: str) -> str:

@@ -21,6 +21,9 @@ NOT_FOUND_CODES = frozenset({
     "Ecs.0114",  # server not found (ECS API)
 })
 
+# Gateway answers after which a mutating request may have reached the service anyway.
+OUTCOME_UNKNOWN_STATUSES = frozenset({502, 503, 504})
+
 
 class CloudDrError(Exception):
     """Base of every error the client raises; ``str()`` is a sentence a user can act on."""
@@ -48,6 +51,14 @@ class ApiError(CloudDrError):
         self.request_id = request_id
         self.hint = hint
         super().__init__(self.describe())
+
+    @property
+    def outcome_unknown(self) -> bool:
+        """True when the request may or may not have been carried out: no answer arrived (the
+        connection was lost after sending, or a read timed out), or an API gateway answered 502,
+        503 or 504 (it may have passed the request on before giving up). A module finds out by
+        reading (``SdrsModule.change(recover=...)``) instead of repeating a mutating request."""
+        return self.status is None or self.status in OUTCOME_UNKNOWN_STATUSES
 
     @property
     def not_found(self) -> bool:

@@ -105,7 +105,8 @@ def plan_switch(name: str, status: str, station: str, site: str, kind: str = "pl
             return _finish([], status, station, (f"{group} already has production at the {site} site, but "
                                                  f"its protection is off (status {status}).",))
         action = "a planned failover" if kind == "planned" else "a failover"
-        raise Refusal(f"{group} is {status} {where}: {action} needs the group protected. Enable protection "
+        raise Refusal(f"{group} is {status} {where}: {action} to production_site {site} needs the group protected. "
+                      "Enable protection "
                       f"first (cloud_dr.sdrs.protection_group), wait for the first synchronisation, then re-run.")
     if status in FAILED_OVER:
         if there:

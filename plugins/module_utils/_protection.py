@@ -13,6 +13,7 @@ client and are exercised by the integration targets.
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from typing import Any
 
@@ -39,6 +40,17 @@ def name_problem(option: str, value: str | None) -> str | None:
     if not value or len(value.encode("utf-8")) > MAX_BYTES or not _NAME_RE.match(value):
         return (f"{option} '{value}' is not a valid SDRS name: use 1 to {MAX_BYTES} bytes of letters, "
                 f"digits, '.', '_' and '-'.")
+    return None
+
+
+def ip_problem(option: str, value: str | None) -> str | None:
+    """Why ``value`` is not an IPv4 address (SDRS primary NICs are IPv4), or ``None``."""
+    if value is None:
+        return None
+    try:
+        ipaddress.IPv4Address(value)
+    except ValueError:
+        return f"{option} '{value}' is not an IPv4 address: give one of the primary_subnet_id subnet, e.g. 192.168.1.20."
     return None
 
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from ._errors import CloudDrError
@@ -30,15 +31,53 @@ class NotFoundError(CloudDrError):
     """A resource the user referred to by name or id does not exist."""
 
 
+# Statuses of a resource that is coming or going: while another resource of the same name is
+# settled, such a one is a duplicate a concurrent run is creating or deleting (see oldest()).
+COMING_OR_GOING = frozenset({"creating", "deleting"})
+# Pauses before a name lookup that found duplicates reads again: a run that lost a creation race
+# deletes its duplicate one request after its creation job ends.
+RACE_PAUSES = (2.0, 3.0)
+
+
+def exact_matches(items: list[dict], name: str, *, name_key: str = "name") -> list[dict]:
+    """The items named exactly ``name`` (API name filters match substrings), in the API's order."""
+    return [item for item in items if item.get(name_key) == name]
+
+
 def pick_exact(items: list[dict], name: str, kind: str, *, name_key: str = "name",
                id_key: str = "id") -> dict | None:
-    """Exact-name match over a fuzzy API filter; two matches fail and ask for the id."""
-    matches = [item for item in items if item.get(name_key) == name]
+    """Exact-name match over a fuzzy API filter; two matches fail and ask for the id.
+
+    A match that is being deleted while another one is not, or being created while another one is
+    settled, does not count: it is on its way out, or the duplicate of a run that raced this one,
+    which that run deletes (:func:`oldest`).
+    """
+    matches = exact_matches(items, name, name_key=name_key)
+    for leaving in ({"deleting"}, COMING_OR_GOING):
+        staying = [item for item in matches if item.get("status") not in leaving]
+        if staying:
+            matches = staying
     if len(matches) > 1:
         ids = ", ".join(sorted(str(m.get(id_key)) for m in matches))
         raise AmbiguousNameError(f"{len(matches)} {kind}s are named '{name}' ({ids}); "
                                  f"give the id of the one you mean instead of the name.")
     return matches[0] if matches else None
+
+
+def ranked(items: list[dict], *, id_key: str = "id") -> list[dict]:
+    """Resources with the same name, oldest first: by ``created_at``, then the smallest id; without
+    ``created_at`` (VBS policies) in the order the API lists them (VBS lists policies in creation
+    order). Every run that reads the same list ranks it the same way."""
+    order = sorted(enumerate(items), key=lambda pair: (str(pair[1].get("created_at") or ""),
+                                                       0 if pair[1].get("created_at") else pair[0],
+                                                       str(pair[1].get(id_key))))
+    return [item for _index, item in order]
+
+
+def oldest(items: list[dict], *, id_key: str = "id") -> dict:
+    """The one of several resources with the same name that every run racing to create it keeps,
+    so each run can tell alone whether its own resource lost (see ``SdrsModule.keep_oldest``)."""
+    return ranked(items, id_key=id_key)[0]
 
 
 def get_protection_group(client: Any, group_id: str) -> dict | None:
@@ -47,21 +86,37 @@ def get_protection_group(client: Any, group_id: str) -> dict | None:
 
 
 def find_protection_group(client: Any, *, group_id: str | None = None,
-                          name: str | None = None) -> dict | None:
-    """The group with this id, or with exactly this name; ``None`` when there is none."""
+                          name: str | None = None, sleep: Any = time.sleep) -> dict | None:
+    """The group with this id, or with exactly this name; ``None`` when there is none.
+
+    Duplicates of a name are read again after short pauses before the lookup fails: two runs that
+    created the group at the same time leave one of them for a moment (see :func:`oldest`).
+    """
     if group_id:
         return get_protection_group(client, group_id)
-    groups = client.list_all("sdrs", "/server-groups", "server_groups", query={"name": name})
-    return pick_exact(groups, name, "protection group")
+    pauses = iter(RACE_PAUSES)
+    while True:
+        try:
+            return pick_exact(list_groups(client, {"name": name}), name, "protection group")
+        except AmbiguousNameError:
+            pause = next(pauses, None)
+            if pause is None:
+                raise
+            sleep(pause)
+
+
+def lookup_protection_group(client: Any, ref: str) -> dict | None:
+    """A user's ``protection_group`` (id or name); ``None`` when there is none."""
+    group = get_protection_group(client, ref) if looks_like_id(ref) else None
+    return group if group is not None else find_protection_group(client, name=ref)
 
 
 def require_protection_group(client: Any, ref: str) -> dict:
     """Resolve a user's ``protection_group`` (id or name) or fail naming it."""
-    group = get_protection_group(client, ref) if looks_like_id(ref) else None
+    group = lookup_protection_group(client, ref)
     if group is None:
-        group = find_protection_group(client, name=ref)
-    if group is None:
-        raise NotFoundError(f"Protection group '{ref}' does not exist (looked up by id and by name).")
+        raise NotFoundError(f"Protection group '{ref}' does not exist (looked up by id and by name): check "
+                            "protection_group.")
     return group
 
 

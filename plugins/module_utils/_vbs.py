@@ -16,7 +16,7 @@ import re
 from typing import Any, Mapping
 
 from ._errors import CloudDrError
-from ._sdrs import NotFoundError, pick_exact
+from ._sdrs import NotFoundError, exact_matches, pick_exact
 
 # Ranges of the API reference "Modifying a Backup Policy". The create page allows more
 # (frequency 1-30, rentention_num 2-99); the stricter modify ranges are used so that a policy
@@ -450,6 +450,18 @@ def find_policy(client: Any, *, policy_id: str | None = None, name: str | None =
     if policy_id:
         return next((p for p in policies if p.get("backup_policy_id") == policy_id), None)
     return pick_exact(policies, name, "backup policy", name_key="backup_policy_name", id_key="backup_policy_id")
+
+
+def namesakes(client: Any, name: str) -> list[dict]:
+    """``{"id", "name"}`` of every policy named exactly ``name``, in the API's (creation) order."""
+    return [{"id": item.get("backup_policy_id"), "name": item.get("backup_policy_name")}
+            for item in exact_matches(list_policies(client), name, name_key="backup_policy_name")]
+
+
+def backup_task_count(client: Any, policy_id: str) -> int:
+    """How many backup tasks the policy has run (VP9)."""
+    body = client.get("vbs", "/backuppolicy/{}/backuptasks", policy_id, query={"limit": 1}) or {}
+    return int(body.get("count") or 0)
 
 
 def read_view(client: Any, *, policy_id: str | None = None, name: str | None = None) -> dict | None:

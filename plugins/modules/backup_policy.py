@@ -24,6 +24,9 @@ description:
     are not given keep their current value.
   - VBS has no endpoint to read one policy, so the module lists the policies and picks the one
     with the O(id) or exactly the O(name).
+  - VBS allows duplicate names, so two runs that create the same policy at the same moment create two.
+    After creating a policy the module lists the policies of that name; every run keeps the first one
+    VBS lists (the oldest), and a run whose own policy lost deletes it and goes on with that one.
 options:
   state:
     description:
@@ -305,13 +308,13 @@ backup_policy:
 
 from typing import Any, Callable
 
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsModule
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import NOT_APPLIED, SdrsModule
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._errors import ApiError, CloudDrError
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import NotFoundError
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._vbs import (
     ALREADY_ASSOCIATED_CODES, AMBIGUOUS_ASSOCIATE_CODES, MAX_POLICIES, NOT_ASSOCIATED_CODES, WEEK_DAYS,
-    changed_keys, check_desired, check_params, create_body, desired_view, failure_message, read_view,
-    require_view, resource_failures, tag_changes, tags_list, update_body)
+    backup_task_count, changed_keys, check_desired, check_params, create_body, desired_view, failure_message,
+    namesakes, read_view, require_view, resource_failures, tag_changes, tags_list, update_body)
 
 ADVICE = {
     "AutoBackup.0203": f"A project can hold at most {MAX_POLICIES} backup policies: delete one you no longer "
@@ -388,36 +391,64 @@ class BackupPolicy(SdrsModule):
         view = self.create(desired) if current is None else self.update(current, desired)
         view = self.sync_volumes(view)
         if p["run_now"]:
-            self.mutate(f"run backup policy {self.label} now", view,
-                        lambda: self.client.post("vbs", "/backuppolicy/{}/action", view["id"]))  # 204
+            self.run_now(view)
         if self.changed:
             self.after = view  # each step returned the policy read again (or predicted in check mode)
 
     def absent(self) -> None:
         current = self.before = self.lookup()
         if current is not None:
-            self.mutate(f"delete backup policy {self.label}", None,
-                        lambda: self.client.delete("vbs", "/backuppolicy/{}", current["id"]))  # 204
+            self.delete(current, f"delete backup policy {self.label}")
 
     # -- steps ----------------------------------------------------------------------------
     def mutate(self, action: str, predicted: Any, send: Callable[[], Any],
                reread: Callable[[Any], Any] | None = None,
-               confirm: Callable[[Any], bool] | None = None) -> Any:
+               confirm: Callable[[Any], bool] | None = None, recover: Callable[[], Any] | None = None) -> Any:
         """One mutating request through change(); returns the policy read again (``reread``) or
         ``predicted``."""
         def apply() -> Any:
             answer = send()
             return reread(answer) if reread else predicted
-        return self.change(action, apply, predicted=predicted, confirm=confirm)
+        return self.change(action, apply, predicted=predicted, confirm=confirm, recover=recover)
 
     def reread(self, policy_id: str) -> Callable[[Any], dict]:
         return lambda _answer: require_view(self.client, policy_id)
 
     def create(self, desired: dict) -> dict:
         body = create_body(desired)
-        return self.mutate(f"create backup policy {self.label}", desired,
+
+        def newest() -> Any:  # after a lost answer: the policy this task created is the last of its name
+            twins = namesakes(self.client, desired["name"])
+            return require_view(self.client, twins[-1]["id"]) if twins else NOT_APPLIED
+        view = self.mutate(f"create backup policy {self.label}", desired,
                            lambda: self.client.post("vbs", "/backuppolicy", body=body),
-                           lambda answer: require_view(self.client, (answer or {}).get("backup_policy_id")))
+                           lambda answer: require_view(self.client, (answer or {}).get("backup_policy_id")),
+                           recover=newest)
+        if self.check_mode:
+            return view
+        # Runs that created the policy at the same time keep the oldest (see keep_oldest).
+        winner = self.keep_oldest(view, namesakes(self.client, desired["name"]) or [view], "Backup policy",
+                                  lambda: self.delete_request(view), recover=self.gone(view))
+        return view if winner is view else require_view(self.client, winner["id"])
+
+    def delete(self, current: dict, action: str) -> None:
+        self.mutate(action, None, lambda: self.delete_request(current), recover=self.gone(current))
+
+    def delete_request(self, current: dict) -> None:
+        self.client.delete("vbs", "/backuppolicy/{}", current["id"], idempotent=False)  # 204
+
+    def gone(self, current: dict) -> Callable[[], Any]:
+        """The ``recover`` of a delete (VBS deletes at once): gone means done."""
+        return self.delete_recovery(current, frozenset(),
+                                    lambda client, policy_id: read_view(client, policy_id=policy_id), "Backup policy")
+
+    def run_now(self, view: dict) -> None:
+        """Execute the policy; after a lost answer, a new backup task proves it ran (VBS refuses a
+        second execution while one runs)."""
+        tasks = None if self.check_mode or not view.get("id") else backup_task_count(self.client, view["id"])
+        self.mutate(f"run backup policy {self.label} now", view,
+                    lambda: self.client.post("vbs", "/backuppolicy/{}/action", view["id"]),  # 204
+                    recover=lambda: view if backup_task_count(self.client, view["id"]) != tasks else NOT_APPLIED)
 
     def update(self, current: dict, desired: dict) -> dict:
         view, policy_id = current, current["id"]
@@ -438,7 +469,7 @@ class BackupPolicy(SdrsModule):
                         f"{verb} tag(s) {', '.join(sorted(tags))} of backup policy {self.label}",
                         dict(view, tags=new_tags),
                         lambda tag_body=tag_body: self.client.post("vbs", "/backuppolicy/{}/tags/action",
-                                                                   policy_id, body=tag_body),
+                                                                   policy_id, body=tag_body, idempotent=True),
                         self.reread(policy_id))
         return view
 
@@ -482,12 +513,14 @@ class BackupPolicy(SdrsModule):
 
         def send() -> None:
             if associate:
+                # Associating (or disassociating) the same volumes twice has the same effect: retried.
                 answers.append(self.client.post("vbs", "/backuppolicyresources", body={
                     "backup_policy_id": view["id"],
-                    "resources": [{"resource_id": v, "resource_type": "volume"} for v in ids]}))
+                    "resources": [{"resource_id": v, "resource_type": "volume"} for v in ids]}, idempotent=True))
             else:
                 answers.append(self.client.post("vbs", "/backuppolicyresources/{}/deleted_resources", view["id"],
-                                                body={"resources": [{"resource_id": v} for v in ids]}))
+                                                body={"resources": [{"resource_id": v} for v in ids]},
+                                                idempotent=True))
         # Only a moved count proves a change: the volumes may already have been where they should be.
         new = self.mutate(action, dict(view, volume_count=predicted), send, self.reread(view["id"]),
                           confirm=lambda policy: policy["volume_count"] != view["volume_count"])

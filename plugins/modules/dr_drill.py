@@ -62,7 +62,8 @@ attributes:
     description: When run twice in a row outside check mode, with the same arguments, the second invocation indicates no change.
     support: full
     details:
-      - An existing drill of that name is kept; a drill being created or deleted is waited on, not requested again.
+      - An existing drill of that name is kept; a drill being created or deleted is waited on, not requested again
+        (with O(wait=false) the task leaves it alone and warns).
 notes:
   - SDRS allows a drill when the group is C(available), C(protected), C(failed-over) or in one of the
     C(error-starting), C(error-stopping), C(error-reversing), C(error-failing-over) or
@@ -165,10 +166,9 @@ job_id:
 """
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsModule
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._errors import JobFailedError
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._failover import advice_for, unusable_refusal
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import (
-    DRILL_FROM, DRILL_TRANSIENT, find_drill, find_protection_group, get_drill, list_instances, looks_like_id,
+    DRILL_FROM, DRILL_TRANSIENT, find_drill, get_drill, list_instances, lookup_protection_group,
     require_protection_group)
 
 
@@ -181,6 +181,7 @@ class DrDrill(SdrsModule):
     )
     default_timeout = 1200
     result_key = "dr_drill"
+    kind = "DR drill"
 
     def __init__(self, module):
         super().__init__(module)
@@ -197,7 +198,7 @@ class DrDrill(SdrsModule):
 
     def present(self):
         group = require_protection_group(self.client, self.params["protection_group"])
-        drill = self.settle(group, find_drill(self.client, group["id"], self.params["name"]))
+        drill = self.settled(find_drill(self.client, group["id"], self.params["name"]))
         self.before = drill
         if drill is not None:
             self.check_existing(group, drill)
@@ -210,43 +211,37 @@ class DrDrill(SdrsModule):
 
         def apply():
             response = self.client.post("sdrs", "/disaster-recovery-drills", body={"disaster_recovery_drill": body})
-            try:
-                job = self.run_job(response["job_id"], text)
-            except JobFailedError:
-                # Return the drill SDRS left behind (status error), so the user sees what to delete.
-                self.after = find_drill(self.client, group["id"], self.params["name"])
-                raise
+            job = self.run_job(response["job_id"], text)
             drill_id = (job.get("entities") or {}).get("disaster_recovery_drill_id")
             created = get_drill(self.client, drill_id) if drill_id else None
             return created or find_drill(self.client, group["id"], self.params["name"]) or self.predicted
-        self.change(text, apply, self.predicted)
+
+        def find():  # the drill SDRS made (status error after a failed job, so the user sees what to delete)
+            return find_drill(self.client, group["id"], self.params["name"])
+        self.change(text, apply, self.predicted, refresh=find, recover=self.recovery(
+            find, lambda d: d is not None, DRILL_TRANSIENT, get_drill, self.kind))
 
     def absent(self):
-        ref = self.params["protection_group"]
-        group = find_protection_group(self.client, group_id=ref) if looks_like_id(ref) else None
-        group = group or find_protection_group(self.client, name=ref)
+        group = lookup_protection_group(self.client, self.params["protection_group"])
         if group is None:
             return  # no group, no drill
-        drill = self.settle(group, find_drill(self.client, group["id"], self.params["name"]))
+        drill = self.settled(find_drill(self.client, group["id"], self.params["name"]))
         self.before = drill
-        if drill is None or drill.get("status") == "deleting":
-            return  # gone, or going (only seen with wait: false)
+        if drill is None or self.busy:
+            return  # gone, or being created or deleted (with wait: false)
         text = f"delete DR drill '{drill['name']}' ({drill['id']}) of protection group '{group['name']}'"
 
         def apply():
-            response = self.client.delete("sdrs", "/disaster-recovery-drills/{}", drill["id"])
+            response = self.client.delete("sdrs", "/disaster-recovery-drills/{}", drill["id"], idempotent=False)
             job = self.run_job(response["job_id"], text)
             return get_drill(self.client, drill["id"]) if job.get("status") == "SUBMITTED" else None
-        self.change(text, apply, None)
 
-    def settle(self, group, drill):
+        self.change(text, apply, None, refresh=lambda: get_drill(self.client, drill["id"]),
+                    recover=self.delete_recovery(drill, DRILL_TRANSIENT, get_drill, self.kind))
+
+    def settled(self, drill):
         """Wait out a drill being created or deleted rather than asking again."""
-        if drill is None or drill.get("status") not in DRILL_TRANSIENT or not self.params["wait"]:
-            return drill
-        return self.wait_for(lambda: get_drill(self.client, drill["id"]),
-                             lambda d: d is None or d.get("status") not in DRILL_TRANSIENT,
-                             what=f"DR drill '{drill['name']}' of protection group '{group['name']}' "
-                                  f"to finish {drill['status']}")
+        return self.settle(drill, DRILL_TRANSIENT, get_drill, self.kind)
 
     def check_existing(self, group, drill):
         vpc = self.params["drill_vpc_id"]

@@ -115,7 +115,7 @@ actions:
 """
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsInfoModule
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import find_protection_group, get_drill, list_drills, looks_like_id
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import get_drill, list_drills, lookup_protection_group
 
 
 class DrDrillInfo(SdrsInfoModule):
@@ -129,8 +129,7 @@ class DrDrillInfo(SdrsInfoModule):
         group_id = None
         ref = self.params["protection_group"]
         if ref:
-            group = find_protection_group(self.client, group_id=ref) if looks_like_id(ref) else None
-            group = group or find_protection_group(self.client, name=ref)
+            group = lookup_protection_group(self.client, ref)
             if group is None:
                 return {"dr_drills": []}
             group_id = group["id"]

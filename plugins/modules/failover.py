@@ -301,8 +301,7 @@ waited_for:
 import time
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsModule
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._ecs import power_action
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._errors import JobFailedError, WaitTimeoutError
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._ecs import power_action, power_recovery
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._failover import (
     CLOUD_INIT_WARNING, FAILOVER, REVERSE, Refusal, advice_for, describe,
     plan_switch, predict_group, public_servers, read_servers, running_at, step_body, step_text,
@@ -342,9 +341,15 @@ class Failover(SdrsModule):
     def run(self):
         group = require_protection_group(self.client, self.params["protection_group"])
         self.before = self.after = group
-        group = self.settle(group)
-        if group is None:
+        if group["status"] in GROUP_TRANSIENT:
+            self.waited_for = group["status"]
+        group = self.settle(group, GROUP_TRANSIENT, get_protection_group, "Protection group",
+                            busy_note="not triggered again")
+        if self.busy:
             return
+        if group is None:
+            raise NotFoundError(f"Protection group '{self.before['name']}' ({self.before['id']}) disappeared while "
+                                f"the task waited for it to finish {self.before['status']}.")
         self.after = group
         site, kind = self.params["production_site"], self.params["type"]
         plan = plan_switch(group["name"], group["status"], group["priority_station"], site, kind,
@@ -381,25 +386,6 @@ class Failover(SdrsModule):
                 self.module.warn(f"These servers at the new production site ({site}) are not running: "
                                  f"{describe(idle)}. Start them, or re-run with start_servers: true.")
 
-    def settle(self, group):
-        """Wait out an operation already running on the group, instead of starting another."""
-        if group["status"] not in GROUP_TRANSIENT:
-            return group
-        self.waited_for = group["status"]
-        if not self.params["wait"]:
-            self.module.warn(f"Protection group '{group['name']}' is {group['status']}: not triggered again. "
-                             "Re-run with wait: true (or use cloud_dr.sdrs.job_info) to wait for it.")
-            return None
-
-        def fetch():
-            current = get_protection_group(self.client, group["id"])
-            if current is None:
-                raise NotFoundError(f"Protection group '{group['name']}' ({group['id']}) disappeared while "
-                                    f"the task waited for it to finish {group['status']}.")
-            return current
-        return self.wait_for(fetch, lambda g: g["status"] not in GROUP_TRANSIENT,
-                             what=f"protection group '{group['name']}' to finish {group['status']}")
-
     @staticmethod
     def _stations(plan, group):
         """Each step with the production site before it."""
@@ -414,18 +400,20 @@ class Failover(SdrsModule):
         after_station = station if step not in (REVERSE, FAILOVER) else ("target" if station == "source" else "source")
         status = {REVERSE: "protected", FAILOVER: "failed-over"}.get(step, "protected")
 
+        before = (self.after["status"], self.after["priority_station"])
+
         def apply():
             self.begin()
             response = self.client.post("sdrs", "/server-groups/{}/action", group["id"], body=step_body(step, station))
-            try:
-                self.run_job(response["job_id"], text)
-            except (JobFailedError, WaitTimeoutError):
-                # Return the group as it is now (error-... or still running), not as it was.
-                self.after = get_protection_group(self.client, group["id"]) or self.after
-                raise
+            self.run_job(response["job_id"], text)
             self.ended_at = time.monotonic()
             return get_protection_group(self.client, group["id"])
-        self.change(text, apply, predict_group(self.after, status, after_station))
+
+        def fetch():  # the group as it is now (error-... or still running), not as it was
+            return get_protection_group(self.client, group["id"]) or self.after
+        self.change(text, apply, predict_group(self.after, status, after_station), refresh=fetch,
+                    recover=self.recovery(fetch, lambda g: (g["status"], g["priority_station"]) != before,
+                                          GROUP_TRANSIENT, get_protection_group, "Protection group"))
 
     def power(self, servers, site, action, group):
         """Stop or start servers and wait for the ECS job, whatever ``wait`` says: the next step needs it."""
@@ -435,13 +423,14 @@ class Failover(SdrsModule):
         text = f"{verb} servers at the {site} site: {describe(servers)}"
         current = self.after
 
+        ids = [s["id"] for s in servers]
+
         def apply():
             self.begin()
-            job_id = power_action(self.client, [s["id"] for s in servers], action)
-            self.run_job(job_id, text, service="ecs", force=True)
+            self.run_job(power_action(self.client, ids, action), text, service="ecs", force=True)
             self.ended_at = time.monotonic()
             return current
-        self.change(text, apply, current)
+        self.change(text, apply, current, recover=power_recovery(self, ids, action, lambda: current))
         for server in servers:
             server["status"] = "SHUTOFF" if verb == "stop" else "ACTIVE"
 

@@ -217,8 +217,9 @@ class JobInfo(SdrsModule):
     def fetch(self, job_id):
         job = self.client.get_or_none(self.params["service"], "/jobs/{}", job_id)
         if job is None:
+            option = "job_id" if self.params["job_id"] else "job_ids"
             raise NotFoundError(f"Job {job_id} does not exist in {self.params['service'].upper()} "
-                                f"(or belongs to another project).")
+                                f"(or belongs to another project): check {option} and service.")
         return job
 
     def run(self):

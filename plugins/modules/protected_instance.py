@@ -330,8 +330,9 @@ job_id:
 """
 
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsModule
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._errors import ApiError
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._protection import (
-    ProtectionError, apply_tags, description_problem, immutable_message, instance_differences,
+    ProtectionError, apply_tags, description_problem, ip_problem, immutable_message, instance_differences,
     instance_view, name_problem, normalise_tags, plan_tags, protecting_instance, server_problem,
     tag_problems)
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import (
@@ -378,16 +379,18 @@ class ProtectedInstance(SdrsModule):
     module_kwargs = dict(required_one_of=[("name", "id")], required_by={"primary_ip_address": "primary_subnet_id"})
     default_timeout = 1200
     result_key = "protected_instance"
-    busy = False  # set when a transient status was not waited for (wait: false)
+    kind = "Protected instance"
 
     def __init__(self, module):
         super().__init__(module)
         self.tags = normalise_tags(self.params["tags"])
         self.group = None
+        self.adopted = False  # the instance was created by a run racing this one
 
     def validate(self):
         p = self.params
-        problems = [name_problem("name", p["name"]), description_problem("description", p["description"])]
+        problems = [name_problem("name", p["name"]), description_problem("description", p["description"]),
+                    ip_problem("primary_ip_address", p["primary_ip_address"])]
         problems += tag_problems(self.tags)
         problems = [problem for problem in problems if problem]
         if problems:
@@ -426,18 +429,8 @@ class ProtectedInstance(SdrsModule):
             return group, instance
         return group, find_protected_instance(self.client, name=p["name"], group_id=group["id"])
 
-    def settle(self, record, transient, fetch, kind):
-        """Wait until a running operation ends; ``None`` when the resource is gone."""
-        if record is None or record["status"] not in transient:
-            return record
-        if not self.params["wait"]:
-            self.busy = True
-            self.module.warn(f"{kind} '{record['name']}' is {record['status']}: nothing was done. Re-run with "
-                             "wait: true (or later) to continue once that operation has ended.")
-            return record
-        return self.wait_for(lambda: fetch(self.client, record["id"]),
-                             lambda r: r is None or r["status"] not in transient,
-                             what=f"{kind.lower()} '{record['name']}' to finish {record['status']}")
+    def settled(self, instance):
+        return self.settle(instance, INSTANCE_TRANSIENT, get_protected_instance, self.kind)
 
     def view(self, instance):
         return instance_view(instance, self.group)
@@ -449,7 +442,7 @@ class ProtectedInstance(SdrsModule):
             self.predict_in_missing_group()
             return
         self.before = self.after = self.view(found)
-        instance = self.settle(found, INSTANCE_TRANSIENT, get_protected_instance, "Protected instance")
+        instance = self.settled(found)
         if self.busy:
             return
         if instance is None:
@@ -490,17 +483,12 @@ class ProtectedInstance(SdrsModule):
         server = find_server(self.client, p["server"], group)
         if server is None:
             raise NotFoundError(f"Server '{p['server']}' does not exist (looked up by id and by name in ECS); it was "
-                                f"to be protected in {where}.")
+                                f"to be protected in {where}: check server.")
         problem = server_problem(server, group)
         if problem:
             raise ProtectionError(problem)
-        existing = protecting_instance(list_instances(self.client), server["id"])
-        if existing:
-            raise ProtectionError(
-                f"Server '{server['name']}' ({server['id']}) is already protected by protected instance "
-                f"'{existing['name']}' ({existing['id']}) of protection group {existing['server_group_id']}; a "
-                f"server can be protected only once (SDRS.1305), so '{p['name']}' was not created. Use that "
-                "instance's name (or id) in the task, or delete it first.")
+        if self.adopt_racing(server):
+            return
         body = {"server_group_id": group["id"], "server_id": server["id"], "name": p["name"]}
         for option, key in (("description", "description"), ("primary_subnet_id", "primary_subnet_id"),
                             ("primary_ip_address", "primary_ip_address"), ("dr_flavor", "flavorRef")):
@@ -517,12 +505,48 @@ class ProtectedInstance(SdrsModule):
         what = f"protect server '{server['name']}' as protected instance '{p['name']}' in {where}"
 
         def apply():
-            response = self.client.post("sdrs", "/protected-instances", body={"protected_instance": body})
+            try:
+                response = self.client.post("sdrs", "/protected-instances", body={"protected_instance": body})
+            except ApiError as exc:
+                # SDRS.1305: another run protected the server since the check above (a lost race).
+                if exc.code == "SDRS.1305" and self.adopt_racing(server):
+                    return self.after
+                raise
             job = self.run_job(response["job_id"], what)
             instance_id = (job.get("entities") or {}).get("protected_instance_id")
             instance = get_protected_instance(self.client, instance_id) if instance_id else None
-            return self.view(instance or find_protected_instance(self.client, name=p["name"], group_id=group["id"]))
-        self.change(what, apply, self.view(predicted))
+            return self.view(instance or self.protecting(server))
+
+        def find():  # the instance that uses the server: after a lost answer, the one this task created
+            return self.protecting(server)
+        self.change(what, apply, self.view(predicted), confirm=lambda _after: not self.adopted,
+                    refresh=lambda: self.view(find()), recover=self.recovery(
+                        find, lambda pi: pi is not None, INSTANCE_TRANSIENT, get_protected_instance, self.kind,
+                        self.view))
+
+    def protecting(self, server):
+        """The protected instance of the task's group that uses the server."""
+        return protecting_instance(list_instances(self.client, group_id=self.group["id"]), server["id"])
+
+    def adopt_racing(self, server):
+        """True when the server is protected already by an instance of the task's name in the task's
+        group (created by a run racing this one): adopt it instead of creating a second one. Fail when
+        it is protected by another instance: a server can be protected only once (SDRS.1305)."""
+        existing = protecting_instance(list_instances(self.client), server["id"])
+        if existing is None:
+            return False
+        p = self.params
+        if existing.get("server_group_id") != self.group["id"] or existing.get("name") != p["name"]:
+            raise ProtectionError(
+                f"Server '{server['name']}' ({server['id']}) is already protected by protected instance "
+                f"'{existing['name']}' ({existing['id']}) of protection group {existing['server_group_id']}; a "
+                f"server can be protected only once (SDRS.1305), so '{p['name']}' was not created. Use that "
+                "instance's name (or id) in the task, or delete it first.")
+        self.module.warn(f"Protected instance '{p['name']}' ({existing['id']}) of server '{server['name']}' was "
+                         "created by another run at the same time: this task adopted it instead of creating another.")
+        self.adopted = True
+        self.after = self.view(self.adopt(existing, INSTANCE_TRANSIENT, get_protected_instance, self.kind))
+        return True
 
     def update(self, instance):
         p = self.params
@@ -558,7 +582,7 @@ class ProtectedInstance(SdrsModule):
     def tag_action(self, instance, action, tags):
         def apply():
             self.client.post("sdrs", "/protected-instances/{}/tags/action", instance["id"],
-                             body={"action": action, "tags": tags})
+                             body={"action": action, "tags": tags}, idempotent=True)  # same tags twice: same effect
         return apply
 
     @staticmethod
@@ -577,7 +601,7 @@ class ProtectedInstance(SdrsModule):
     def absent(self):
         self.group, found = self.lookup()
         self.before = self.after = self.view(found)
-        instance = self.settle(found, INSTANCE_TRANSIENT, get_protected_instance, "Protected instance")
+        instance = self.settled(found)
         if instance is None or self.busy:
             self.after = None if instance is None else self.after
             return
@@ -594,10 +618,13 @@ class ProtectedInstance(SdrsModule):
 
         def apply():
             body = {"delete_target_server": p["delete_target_server"], "delete_target_eip": p["delete_target_eip"]}
-            response = self.client.delete("sdrs", "/protected-instances/{}", instance["id"], body=body)
+            response = self.client.delete("sdrs", "/protected-instances/{}", instance["id"], body=body,
+                                          idempotent=False)
             self.run_job(response["job_id"], what)
             return None
-        self.change(what, apply, None)
+
+        self.change(what, apply, None, refresh=lambda: self.view(get_protected_instance(self.client, instance["id"])),
+                    recover=self.delete_recovery(instance, INSTANCE_TRANSIENT, get_protected_instance, self.kind))
 
 
 def main():

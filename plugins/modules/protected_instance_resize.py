@@ -96,7 +96,8 @@ attributes:
 notes:
   - Only flavor IDs are compared; the flavor names of ECS on Open Telekom Cloud equal the IDs.
   - With O(wait=false) the task returns once the resize job is submitted; RV(servers) then shows
-    the predicted flavors, and the job can be followed with M(cloud_dr.sdrs.job_info).
+    the predicted flavors, and the job can be followed with M(cloud_dr.sdrs.job_info). A protected
+    instance or group that is busy with another operation is left alone with a warning.
   - If the resize job fails, the protected instance is left C(error-resizing); SDRS allows a new
     resize from that status, so fix the cause and re-run the task. Servers this task stopped are
     started again before it fails.
@@ -246,8 +247,10 @@ job_id:
   sample: 0000000062db92d70162db9d200f000a
 """
 
+from typing import Any
+
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._base import SdrsModule
-from ansible_collections.cloud_dr.sdrs.plugins.module_utils._ecs import power_action
+from ansible_collections.cloud_dr.sdrs.plugins.module_utils._ecs import POWER_STATUS, power_action, power_recovery
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._errors import JobFailedError, WaitTimeoutError
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._resize import (
     LABELS, allowed_flavors, check_allowed, check_group, check_instance, describe, desired_flavors,
@@ -300,6 +303,8 @@ class ProtectedInstanceResize(SdrsModule):
         group = self._settled_group(instance["server_group_id"])
         views = read_servers(self.client, instance, group)
         self.before = views
+        if self.busy:  # wait: false and an operation runs: nothing is decided on a moving target
+            return
         changes = plan_changes(views, desired_flavors(self.params))
         if not changes:
             if instance.get("status") == "error-resizing":
@@ -318,13 +323,11 @@ class ProtectedInstanceResize(SdrsModule):
         stop_roles = servers_to_stop(views, changes, self.params["stop_servers"])
 
         if stop_roles:
-            self.change(self._power_action_text("stop", stop_roles),
-                        lambda: self._power(stop_roles, "os-stop", "SHUTOFF"),
-                        with_status(views, stop_roles, "SHUTOFF"))
+            self._change_power("stop", stop_roles, with_status(views, stop_roles, "SHUTOFF"))
         try:
             self.change(f"resize protected instance '{instance.get('name')}': {describe(views, changes)}",
                         lambda: self._resize(resize_body(changes), target, stop_roles),
-                        with_status(target, stop_roles, "SHUTOFF"))
+                        with_status(target, stop_roles, "SHUTOFF"), recover=self._resize_recovery(changes))
         except JobFailedError as exc:
             self._resize_failed(exc, stop_roles)
         except WaitTimeoutError as exc:
@@ -335,8 +338,7 @@ class ProtectedInstanceResize(SdrsModule):
                                    "once the resize has finished.",
                                    job_id=exc.job_id, last_status=exc.last_status) from exc
         if stop_roles:
-            self.change(self._power_action_text("start", stop_roles),
-                        lambda: self._power(stop_roles, "os-start", "ACTIVE"), target)
+            self._change_power("start", stop_roles, target)
 
     # -- steps -----------------------------------------------------------------------------
     def _settled_instance(self) -> dict:
@@ -358,13 +360,9 @@ class ProtectedInstanceResize(SdrsModule):
         if group_id and instance.get("server_group_id") != group_id:
             raise NotFoundError(f"Protected instance '{ref}' belongs to protection group "
                                 f"{instance.get('server_group_id')}, not to '{params['protection_group']}'.")
-        if instance.get("status") in INSTANCE_TRANSIENT and params["wait"]:
-            instance = self.wait_for(lambda: get_protected_instance(self.client, instance["id"]),
-                                     lambda pi: pi is None or pi.get("status") not in INSTANCE_TRANSIENT,
-                                     f"protected instance '{instance.get('name')}' to end "
-                                     f"'{instance.get('status')}'")
-            if instance is None:
-                raise NotFoundError(f"Protected instance '{ref}' was deleted while this task waited for it.")
+        instance = self.settle(instance, INSTANCE_TRANSIENT, get_protected_instance, "Protected instance")
+        if instance is None:
+            raise NotFoundError(f"Protected instance '{ref}' was deleted while this task waited for it.")
         self.instance = instance
         return instance
 
@@ -373,12 +371,9 @@ class ProtectedInstanceResize(SdrsModule):
         group = group or get_protection_group(self.client, group_id)
         if group is None:
             raise NotFoundError(f"Protection group {group_id} of the protected instance does not exist.")
-        if group.get("status") in GROUP_TRANSIENT and self.params["wait"]:
-            group = self.wait_for(lambda: get_protection_group(self.client, group_id),
-                                  lambda g: g is None or g.get("status") not in GROUP_TRANSIENT,
-                                  f"protection group '{group.get('name')}' to end '{group.get('status')}'")
-            if group is None:
-                raise NotFoundError(f"Protection group {group_id} was deleted while this task waited for it.")
+        group = self.settle(group, GROUP_TRANSIENT, get_protection_group, "Protection group")
+        if group is None:
+            raise NotFoundError(f"Protection group {group_id} was deleted while this task waited for it.")
         self.group = group
         return group
 
@@ -386,16 +381,23 @@ class ProtectedInstanceResize(SdrsModule):
         return ", ".join(f"{verb} {LABELS[role]} server '{self.before[role].get('name')}' "
                          f"({self.before[role].get('id')})" for role in roles)
 
-    def _power(self, roles: list[str], action: str, status: str) -> dict:
-        """Stop or start the servers of ``roles`` and wait until ECS shows ``status``."""
+    def _change_power(self, verb: str, roles: list[str], predicted: Any) -> Any:
+        """Stop or start the servers of ``roles`` and wait until ECS shows it (a recorded change)."""
         ids = [self.before[role]["id"] for role in roles]
-        verb = "stop" if action == "os-stop" else "start"
-        self.run_job(power_action(self.client, ids, action), f"{verb} of servers {', '.join(ids)}",
-                     service="ecs")
-        (self.stopped if verb == "stop" else self.started).extend(ids)
-        return self.wait_for(lambda: read_servers(self.client, self.instance, self.group),
-                             lambda views: all(views[role].get("status") == status for role in roles),
-                             f"servers {', '.join(ids)} to be {status}")
+        action = f"os-{verb}"
+
+        def apply() -> dict:
+            self.run_job(power_action(self.client, ids, action), f"{verb} of servers {', '.join(ids)}",
+                         service="ecs")
+            return done()
+
+        def done() -> dict:
+            (self.stopped if verb == "stop" else self.started).extend(ids)
+            return self.wait_for(lambda: read_servers(self.client, self.instance, self.group),
+                                 lambda views: all(views[role].get("status") == POWER_STATUS[action] for role in roles),
+                                 f"servers {', '.join(ids)} to be {POWER_STATUS[action]}")
+        return self.change(self._power_action_text(verb, roles), apply, predicted,
+                           recover=power_recovery(self, ids, action, done))
 
     def _resize(self, body: dict, predicted: dict, stop_roles: list[str]) -> dict:
         response = self.client.post("sdrs", "/protected-instances/{}/resize", self.instance["id"], body=body)
@@ -405,13 +407,27 @@ class ProtectedInstanceResize(SdrsModule):
         self.instance = get_protected_instance(self.client, self.instance["id"]) or self.instance
         return read_servers(self.client, self.instance, self.group)
 
+    def _resize_recovery(self, changes: dict) -> Any:
+        """After a lost answer: the resize took effect when the instance is resizing (or left it) or the
+        servers have the new flavors."""
+        before = self.instance.get("status")
+
+        def acted(instance: dict | None) -> bool:
+            return instance is not None and (instance.get("status") != before or not plan_changes(
+                read_servers(self.client, instance, self.group), changes))
+
+        def view(instance: dict) -> dict:
+            self.instance = instance
+            return read_servers(self.client, instance, self.group)
+        return self.recovery(lambda: get_protected_instance(self.client, self.instance["id"]), acted,
+                             INSTANCE_TRANSIENT, get_protected_instance, "Protected instance", view)
+
     def _resize_failed(self, exc: JobFailedError, stop_roles: list[str]) -> None:
         """Start again what this task stopped, read the outcome, and fail with what to do next."""
         notes = []
         if stop_roles:
             try:
-                self.change(self._power_action_text("start", stop_roles),
-                            lambda: self._power(stop_roles, "os-start", "ACTIVE"), None)
+                self._change_power("start", stop_roles, None)
                 notes.append("The servers this task stopped were started again.")
             except Exception as start_exc:  # the resize failure stays the message; add this one
                 notes.append(f"Starting again the servers this task stopped failed too: {start_exc}")

@@ -20,6 +20,9 @@ description:
   - A group is found by O(id), or by its exact O(name) (the API filters names by substring, so the
     module compares the names itself). Two groups with the same name make the task fail and ask for
     the id; an O(id) that does not exist never creates a group.
+  - SDRS allows duplicate names, so two runs that create the same group at the same moment create two.
+    After creating a group (with O(wait=true)) the module lists the groups of that name; every run keeps
+    the oldest, and a run whose own group lost deletes it and returns the oldest instead.
   - SDRS cannot change the availability zones, the VPC, the domain, the description or the DR type of
     a group after creation. When the task asks for another value, the task fails and names the option,
     the current and the requested value; nothing is changed.
@@ -357,7 +360,7 @@ from ansible_collections.cloud_dr.sdrs.plugins.module_utils._protection import (
     group_view, immutable_message, list_blockers, list_domains, name_problem, no_pairs_message,
     plan_protection, resolve_domain)
 from ansible_collections.cloud_dr.sdrs.plugins.module_utils._sdrs import (
-    GROUP_TRANSIENT, find_protection_group, get_protection_group)
+    GROUP_TRANSIENT, exact_matches, find_protection_group, get_protection_group, list_groups, ranked)
 
 CREATE_OPTIONS = ("name", "source_availability_zone", "target_availability_zone", "source_vpc_id")
 
@@ -388,7 +391,7 @@ class ProtectionGroup(SdrsModule):
     module_kwargs = dict(required_one_of=[("name", "id")])
     default_timeout = 600
     result_key = "protection_group"
-    busy = False  # set when a transient status was not waited for (wait: false)
+    kind = "Protection group"
 
     def __init__(self, module):
         super().__init__(module)
@@ -424,25 +427,22 @@ class ProtectionGroup(SdrsModule):
             return group
         return find_protection_group(self.client, name=self.params["name"])
 
-    def settle(self, group):
-        """Wait until a running operation on the group ends; ``None`` when the group is gone.
-        With ``wait: false`` nothing is waited for and :attr:`busy` is set."""
-        if group is None or group["status"] not in GROUP_TRANSIENT:
-            return group
-        if not self.params["wait"]:
-            self.busy = True
-            self.module.warn(f"Protection group '{group['name']}' is {group['status']}: nothing was done. Re-run "
-                             "with wait: true (or later) to continue once that operation has ended.")
-            return group
-        return self.wait_for(lambda: get_protection_group(self.client, group["id"]),
-                             lambda g: g is None or g["status"] not in GROUP_TRANSIENT,
-                             what=f"protection group '{group['name']}' to finish {group['status']}")
+    def settled(self, group):
+        return self.settle(group, GROUP_TRANSIENT, get_protection_group, self.kind)
+
+    def namesakes(self, name):
+        """The groups named exactly ``name`` that are not being deleted, oldest first."""
+        return ranked([g for g in exact_matches(list_groups(self.client, {"name": name}), name)
+                       if g.get("status") != "deleting"])
+
+    def reread(self, group_id):
+        return lambda: group_view(get_protection_group(self.client, group_id))
 
     # -- verbs --------------------------------------------------------------------------------
     def present(self):
         found = self.lookup()
         self.before = self.after = group_view(found)
-        group = self.settle(found)
+        group = self.settled(found)
         if self.busy:
             return
         if group is None:
@@ -484,7 +484,23 @@ class ProtectionGroup(SdrsModule):
             group_id = (job.get("entities") or {}).get("server_group_id")
             group = get_protection_group(self.client, group_id) if group_id else None
             return group_view(group or find_protection_group(self.client, name=p["name"]))
-        self.change(what, apply, predicted)
+
+        def newest():  # after a lost answer: the group this task created is the newest of its name
+            namesakes = self.namesakes(p["name"])
+            return namesakes[-1] if namesakes else None
+        created = self.change(what, apply, predicted, refresh=lambda: group_view(newest()),
+                              recover=self.recovery(newest, lambda g: g is not None, GROUP_TRANSIENT,
+                                                    get_protection_group, self.kind, group_view))
+        if created and created.get("id") and self.params["wait"] and not self.check_mode:
+            self.after = group_view(self.keep_group(created))
+
+    def keep_group(self, created):
+        """Resolve a race with runs that created the same group (see keep_oldest)."""
+        winner = self.keep_oldest(created, self.namesakes(created["name"]) or [created], self.kind,
+                                  lambda: self.delete(created),
+                                  recover=self.delete_recovery(created, GROUP_TRANSIENT, get_protection_group,
+                                                               self.kind))
+        return created if winner is created else self.settled(winner)
 
     def update(self, group):
         p = self.params
@@ -519,12 +535,15 @@ class ProtectionGroup(SdrsModule):
             self.pending = None
             self.run_job(response["job_id"], text)
             return group_view(get_protection_group(self.client, group["id"]))
-        return self.change(text, apply, predicted)
+        fetch = self.reread(group["id"])
+        return self.change(text, apply, predicted, refresh=fetch, recover=self.recovery(
+            fetch, lambda g: g is not None and g["status"] != group["status"], GROUP_TRANSIENT,
+            get_protection_group, self.kind, group_view))
 
     def absent(self):
         found = self.lookup()
         self.before = self.after = group_view(found)
-        group = self.settle(found)
+        group = self.settled(found)
         if group is None or self.busy:
             self.after = None if group is None else self.after
             return
@@ -538,13 +557,14 @@ class ProtectionGroup(SdrsModule):
                           "(and the task wait for that) before it can be deleted. Re-run with wait: true, or set "
                           "protection: disabled first.")
             self.act(group, STOP, f"disable protection of protection group '{group['name']}'", "available")
-        what = f"delete protection group '{group['name']}'"
+        self.change(f"delete protection group '{group['name']}'", lambda: self.delete(group), None,
+                    refresh=self.reread(group["id"]),
+                    recover=self.delete_recovery(group, GROUP_TRANSIENT, get_protection_group, self.kind))
 
-        def apply():
-            response = self.client.delete("sdrs", "/server-groups/{}", group["id"])
-            self.run_job(response["job_id"], what)
-            return None
-        self.change(what, apply, None)
+    def delete(self, group):
+        """Delete the group and wait for the job; ``None``, the state afterwards."""
+        response = self.client.delete("sdrs", "/server-groups/{}", group["id"], idempotent=False)
+        self.run_job(response["job_id"], f"delete protection group '{group['name']}'")
 
 
 def main():

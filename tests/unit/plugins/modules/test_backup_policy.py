@@ -93,6 +93,8 @@ class FakeVbs:
                 return Reply(204)
             if call.method == "POST" and rest == "/action":
                 return Reply(204)
+            if call.method == "GET" and rest == "/backuptasks":
+                return Reply(json={"tasks": [], "count": 0})
         if call.method == "POST" and path == "/backuppolicyresources":
             pid = body["backup_policy_id"]
             ok, bad = [], []
