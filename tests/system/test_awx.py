@@ -69,6 +69,7 @@ def role_options(role: str) -> dict:
 def test_job_templates_fit_the_playbooks(name, role):
     template = yaml.safe_load((AWX / "job_templates" / f"{name}.yml").read_text())
     assert (ROOT / template["playbook"]).is_file()
+    assert template["allow_simultaneous"] is False, "a second job of a DR template must wait for the first"
     playbook_text = (ROOT / template["playbook"]).read_text()
     assert "group/cloud_dr.sdrs.sdrs" in playbook_text and "sdrs_auth | default({})" in playbook_text
     for variable, question in survey_variables(template).items():
