@@ -11,8 +11,6 @@ for longer ones, so the whole directory stays within a few minutes. Helpers: res
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -20,12 +18,10 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tests" / "emulator"))
 
 # pylint: disable=wrong-import-position
 from heavy_runs import HEAVY  # noqa: E402
-from resilience_lib import JOB_DURATION, ROOT, Emulator  # noqa: E402
-from sdrs_emulator.testing import running_emulator  # noqa: E402
+from resilience_lib import JOB_DURATION, Emulator, build_collection, running_emulator  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 
@@ -47,11 +43,7 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory) -> Path:
     """A private copy of the collection (ansible_collections/cloud_dr/sdrs) for ANSIBLE_COLLECTIONS_PATH."""
-    build = tmp_path_factory.mktemp("build")
-    subprocess.run([sys.executable, str(ROOT / "tests" / "ci" / "collection_tree.py")], check=True,
-                   env=dict(os.environ, SDRS_BUILD_DIR=str(build)), capture_output=True)
-    assert (build / "ansible_collections" / "cloud_dr" / "sdrs" / "roles" / "dr_setup").is_dir()
-    return build
+    return build_collection(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")

@@ -4,27 +4,20 @@ The tests run the real playbooks (playbooks/*.yml) with ansible-playbook against
 the same way `make demo` and a user do; the emulator's admin API gives its state and request log
 for the assertions. One emulator serves the whole session (reset before each test); tests that
 need protected groups get a fresh emulator started from a snapshot taken after one DR setup.
-Helpers the tests import live in system_helpers.py.
+Helpers the tests import live in system_helpers.py (on top of tests/harness/playbook_harness.py).
 """
-import os
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from system_helpers import JOB_DURATION, ROOT, Emulator, Result, run_playbook, running_emulator
+from system_helpers import JOB_DURATION, Emulator, Result, build_collection, run_playbook, running_emulator
 
 
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory) -> Path:
     """A private copy of the collection (ansible_collections/cloud_dr/sdrs) for ANSIBLE_COLLECTIONS_PATH."""
-    build = tmp_path_factory.mktemp("build")
-    subprocess.run([sys.executable, str(ROOT / "tests" / "ci" / "collection_tree.py")], check=True,
-                   env=dict(os.environ, SDRS_BUILD_DIR=str(build)), capture_output=True)
-    assert (build / "ansible_collections" / "cloud_dr" / "sdrs" / "roles" / "dr_setup").is_dir()
-    return build
+    return build_collection(tmp_path_factory.mktemp("build"))
 
 
 @pytest.fixture(scope="session")

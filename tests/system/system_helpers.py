@@ -1,114 +1,45 @@
-"""Helpers of the system tests (tests/system): run playbooks, talk to the emulator's admin API.
+# -*- coding: utf-8 -*-
+# Copyright: contributors to the cloud_dr.sdrs collection
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Helpers of the system tests (tests/system): the shared harness (tests/harness/playbook_harness.py)
+with this suite's defaults, and what only this suite needs (facts_of).
+
+The system tests run the playbooks as `make demo` and a user do: with playbooks/vars/demo.yml and in
+the caller's environment (nothing stripped, unlike the resilience tests).
 
 A module of its own, not conftest.py, so that the tests can import it: several conftest.py files
 of the repository end up in one pytest run (`make test`), and `import conftest` is ambiguous there.
 """
+
+from __future__ import annotations
+
 import json
-import os
-import re
-import ssl
-import subprocess
 import sys
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "tests" / "emulator"))
+if str(ROOT / "tests" / "harness") not in sys.path:
+    sys.path.insert(0, str(ROOT / "tests" / "harness"))
 
-from sdrs_emulator.testing import running_emulator  # noqa: E402,F401 pylint: disable=wrong-import-position,unused-import
-# (re-exported for conftest.py)
+# pylint: disable=wrong-import-position,unused-import
+# (re-exported for conftest.py and the tests)
+import playbook_harness  # noqa: E402
+from playbook_harness import BIN, JOB_DURATION, Emulator, Result, build_collection, running_emulator  # noqa: E402,F401
 
-BIN = Path(sys.executable).parent
 DEMO_VARS = ROOT / "playbooks" / "vars" / "demo.yml"
-JOB_DURATION = 0.1
 
 
-class Emulator:
-    """A running emulator: its connection file and admin API."""
-
-    def __init__(self, info: dict):
-        self.info = info
-        self.connection_file = info["emulator_connection_file"]
-        self.context = ssl.create_default_context(cafile=info["emulator_ca_path"])
-
-    def admin(self, method: str, path: str, body=None):
-        data = None if body is None else json.dumps(body).encode()
-        request = urllib.request.Request(self.info["emulator_admin_url"] + path, data=data, method=method,
-                                         headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, context=self.context, timeout=30) as answer:
-            text = answer.read()
-        return json.loads(text) if text else None
-
-    def reset(self) -> None:
-        self.admin("POST", "/reset")
-
-    def state(self) -> dict:
-        return self.admin("GET", "/state")
-
-    def mark(self) -> int:
-        return self.admin("GET", f"/requests?since={2 ** 62}")["last_seq"]
-
-    def requests(self, since: int = 0) -> list:
-        return self.admin("GET", f"/requests?since={since}")["requests"]
-
-    def mutations(self, since: int = 0) -> list:
-        return [f"{r['method']} {r['path']}" for r in self.requests(since) if r["mutating"]]
-
-    def fault(self, **rule) -> dict:
-        return self.admin("POST", "/faults", rule)
-
-    def groups(self) -> dict:
-        """Protection groups of the main project by name."""
-        project = self.info["emulator_project"]["id"]
-        return {g["name"]: g for g in self.state()["server_groups"].values() if g.get("_project") == project}
-
-    def instances(self, group_name: str) -> dict:
-        group = self.groups()[group_name]
-        return {i["name"]: i for i in self.state()["protected_instances"].values()
-                if i["server_group_id"] == group["id"]}
+def ansible_env(build_dir: Path, extra: dict | None = None) -> dict:
+    """playbook_harness.ansible_env in the caller's environment."""
+    return playbook_harness.ansible_env(build_dir, extra, strip_foreign=False)
 
 
-class Result:
-    """What one ansible-playbook run did: exit code, output and the PLAY RECAP counts."""
-
-    def __init__(self, completed: subprocess.CompletedProcess):
-        self.rc = completed.returncode
-        self.stdout = completed.stdout
-        recap = re.search(r"localhost\s*:\s*ok=(\d+)\s+changed=(\d+)\s+unreachable=(\d+)\s+failed=(\d+)", self.stdout)
-        counts = [int(x) for x in recap.groups()] if recap else [0, 0, 0, 0]
-        self.ok, self.changed, self.failed = counts[0], counts[1], counts[3]
-
-    def __repr__(self) -> str:
-        return f"Result(rc={self.rc}, changed={self.changed}, failed={self.failed})\n{self.stdout[-6000:]}"
-
-
-def ansible_env(build_dir: Path) -> dict:
-    env = dict(os.environ)
-    env.update(
-        ANSIBLE_COLLECTIONS_PATH=str(build_dir),
-        ANSIBLE_NOCOLOR="1",
-        ANSIBLE_FORCE_COLOR="0",
-        ANSIBLE_STDOUT_CALLBACK="default",
-        ANSIBLE_LOCALHOST_WARNING="False",
-        ANSIBLE_INVENTORY_UNPARSED_WARNING="False",
-        ANSIBLE_DEPRECATION_WARNINGS="False",
-        PATH=f"{BIN}{os.pathsep}{env.get('PATH', '')}",
-    )
-    return env
-
-
-def run_playbook(build_dir: Path, emulator: Emulator, playbook: str, *args: str, extra: dict | None = None,
-                 vars_files=(DEMO_VARS,), env: dict | None = None, timeout: int = 900) -> Result:
-    """ansible-playbook PLAYBOOK -e @connection -e @vars... -e JSON(extra) ARGS."""
-    command = [str(BIN / "ansible-playbook"), str(ROOT / playbook), "-e", f"@{emulator.connection_file}"]
-    for path in vars_files:
-        command += ["-e", f"@{path}"]
-    if extra:
-        command += ["-e", json.dumps(extra)]
-    command += list(args)
-    completed = subprocess.run(command, cwd=ROOT, env={**ansible_env(build_dir), **(env or {})}, text=True,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, timeout=timeout, check=False)
-    return Result(completed)
+def run_playbook(build_dir: Path, emulator: Emulator, playbook: str, *args: str, vars_files=(DEMO_VARS,),
+                 timeout: int = 900, **kwargs) -> Result:
+    """playbook_harness.run_playbook: PLAYBOOK relative to the repository, demo.yml unless VARS_FILES say
+    otherwise, in the caller's environment."""
+    return playbook_harness.run_playbook(build_dir, emulator, playbook, *args, vars_files=vars_files, timeout=timeout,
+                                         strip_foreign=False, **kwargs)
 
 
 def facts_of(run, tmp_path: Path, playbook: str, *args: str, **kwargs):
